@@ -76,7 +76,9 @@ class Source:
         digest = hashlib.sha256(data).hexdigest()
         if digest != self.meta.sha256:
             raise RecordError(f"{self.path}: SHA-256 is {digest}, catalog says {self.meta.sha256}")
-        return data.decode("utf-8").split("\n")
+        # split on "\n" only: numbering must match `cat -n` even if a line holds a form feed
+        lines = data.decode("utf-8").split("\n")
+        return lines[:-1] if lines and lines[-1] == "" else lines
 
     def passage(self, ranges: list[tuple[int, int]]) -> str:
         """The text of 1-based inclusive line ranges, joined with newlines."""

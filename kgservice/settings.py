@@ -1,0 +1,78 @@
+"""Service settings: one pydantic model, filled from the CLI and the environment.
+
+Nothing is read at import time. ``Settings.from_env(**overrides)`` reads ``PLANKG_<FIELD>``
+variables (and plain ``PORT``, as hosting platforms set it), then applies explicit overrides
+(CLI options), so an option always beats the environment.
+
+Default graph choice (``union_default_graph``, default True): every fact lives in a named graph
+(``{base}graph/{document-id}``, ``…/ontology``, ``…/reference``), so a query without ``GRAPH``
+or ``FROM`` sees the union of all of them — what a reader of the plans expects. Each named graph
+stays addressable with ``GRAPH <g>``, ``FROM``/``FROM NAMED`` and the protocol's
+``default-graph-uri``/``named-graph-uri`` parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+ENV_PREFIX = "PLANKG_"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    store_path: Path = Path("var/store/current")  # symlink to the live store directory
+    dumps_path: Path = Path("var/dumps")
+    queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries)
+    base_iri: str = "https://plankg.org/"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    query_timeout_s: float = Field(10.0, gt=0)
+    max_rows: int = Field(10000, ge=1)
+    max_request_bytes: int = Field(1_048_576, ge=1024)  # query text, form body or GSP upload
+    workers: int = Field(2, ge=1, le=64)
+    # SecretStr: repr/str/logging show '**********', never the token.
+    update_token: SecretStr | None = None
+    service_allowlist: list[str] = Field(default_factory=list)
+    union_default_graph: bool = True
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_ends_with_slash(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")) or not v.endswith(("/", "#")):
+            raise ValueError("base_iri must be an http(s) IRI ending in '/' or '#'")
+        return v
+
+    @field_validator("update_token")
+    @classmethod
+    def _token_not_blank(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().strip():
+            return None  # an empty variable means "updates off", not "empty token accepted"
+        return v
+
+    @property
+    def updates_enabled(self) -> bool:
+        return self.update_token is not None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Settings from ``PLANKG_*`` variables (lists comma-separated) and ``PORT``; overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if env.get("PORT"):
+            values["port"] = env["PORT"]
+        for name, field in cls.model_fields.items():
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw is None:
+                continue
+            if name in ("service_allowlist", "cors_origins"):
+                values[name] = [item.strip() for item in raw.split(",") if item.strip()]
+            else:
+                values[name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

@@ -1,0 +1,201 @@
+"""The build: records → RDF → SHACL gate → on-disk pyoxigraph store and dumps.
+
+Nothing is replaced unless every step passes: the store and the dumps are
+written into new directories and switched in with an atomic rename of a
+symlink, so a failed or killed build leaves the served store as it was.
+
+    >>> report = build(BuildConfig.at(Path(".")))          # doctest: +SKIP
+    >>> report.triples_per_graph["https://plankg.org/graph/reference"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from .context import MappingContext
+from .documents import map_cities, map_documents
+from .events import map_events
+from .indicators import map_indicators
+from .organizations import map_organizations
+from .plans import map_plans
+from .records import RecordError, load_records
+from .sources import load_catalog
+from .statistics import map_statistics
+from .validate import ShaclViolation, validate_graph
+from .verify import check_all
+
+DEFAULT_BASE = "https://plankg.org/"
+
+# Dump file name → pyoxigraph format; Turtle and N-Triples hold the union of the graphs.
+DUMPS = {
+    "plankg.nq": ox.RdfFormat.N_QUADS,
+    "plankg.trig": ox.RdfFormat.TRIG,
+    "plankg.ttl": ox.RdfFormat.TURTLE,
+    "plankg.jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the message names the record, focus node or shape at fault."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    data_dir: Path
+    sources_dir: Path
+    ontology_dir: Path
+    store_root: Path      # holds build-* directories and the `current` symlink
+    dumps_root: Path      # likewise for dumps
+    base_iri: str = DEFAULT_BASE
+
+    @classmethod
+    def at(cls, root: Path, base_iri: str = DEFAULT_BASE, var: Path | None = None) -> "BuildConfig":
+        var = var or root / "var"
+        return cls(root / "data", root / "sources", root / "ontology", var / "store", var / "dumps", base_iri)
+
+    @property
+    def store_path(self) -> Path:
+        return self.store_root / "current"
+
+    @property
+    def dumps_path(self) -> Path:
+        return self.dumps_root / "current"
+
+
+@dataclass
+class BuildReport:
+    triples_per_graph: dict[str, int] = field(default_factory=dict)
+    instances_per_class: dict[str, int] = field(default_factory=dict)
+    records: int = 0
+    seconds: float = 0.0
+    store_path: Path | None = None
+    dumps: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> int:
+        return sum(self.triples_per_graph.values())
+
+
+Progress = Callable[[str], None]
+
+
+def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
+    """Read, verify and map every record; raises BuildError naming what is wrong."""
+    try:
+        catalog = load_catalog(config.sources_dir)
+        records = load_records(config.data_dir)
+        misses = check_all(config.data_dir, config.sources_dir)
+    except RecordError as exc:
+        raise BuildError(str(exc)) from exc
+    if misses:
+        shown = "\n".join(str(m) for m in misses[:20])
+        raise BuildError(f"{len(misses)} value(s) are not at their cited source lines:\n{shown}")
+    ctx = MappingContext(config.base_iri, catalog)
+    ctx.plan_ids = {r.record.id for r in records.of("plans")}
+    ctx.org_ids = {r.record.id for r in records.of("organizations")}
+    try:
+        map_cities(ctx, records.cities)
+        map_documents(ctx)
+        for mapper in (map_plans, map_indicators, map_organizations, map_statistics, map_events):
+            mapper(ctx, records)
+        ctx.check_references()
+    except (RecordError, ValueError) as exc:
+        raise BuildError(str(exc)) from exc
+    load_ontology(ctx, config.ontology_dir)
+    return ctx, len(records.records)
+
+
+def load_ontology(ctx: MappingContext, ontology_dir: Path) -> None:
+    """The ontology and code lists into the ontology graph."""
+    g = ctx.graph("ontology")
+    for name in ("mplan.ttl", "codelists.ttl"):
+        path = ontology_dir / name
+        if path.exists():
+            g.parse(path, format="turtle")
+
+
+def validate(config: BuildConfig, ctx: MappingContext | None = None) -> list[ShaclViolation]:
+    """SHACL violations of the mapped graph (empty when it conforms)."""
+    if ctx is None:
+        ctx, _ = map_records(config)
+    union = Graph()
+    for quad in ctx.dataset.quads((None, None, None, None)):
+        union.add(quad[:3])
+    return validate_graph(union, config.ontology_dir / "shapes.ttl")
+
+
+def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildReport:
+    """The whole build; on any failure nothing served is touched."""
+    started = time.monotonic()
+    progress("reading, verifying and mapping records")
+    ctx, n_records = map_records(config)
+    progress("validating with SHACL")
+    violations = validate(config, ctx)
+    if violations:
+        shown = "\n".join(v.describe(ctx.origin) for v in violations[:20])
+        raise BuildError(f"{len(violations)} SHACL violation(s):\n{shown}")
+    progress("loading the store")
+    nquads = ctx.dataset.serialize(format="nquads").encode("utf-8")
+    store_dir = _new_dir(config.store_root)
+    store = ox.Store(str(store_dir))
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    report = BuildReport(records=n_records)
+    for graph in store.named_graphs():
+        report.triples_per_graph[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None))
+    report.instances_per_class = dict(sorted(classes.items()))
+    progress("writing dumps")
+    dumps_dir = _new_dir(config.dumps_root)
+    for name, fmt in DUMPS.items():
+        data = store.dump(format=fmt) if fmt.supports_datasets else _union_dump(store, fmt)
+        if name.endswith(".nq"):
+            data = b"".join(sorted(data.splitlines(keepends=True)))  # identical bytes for identical data
+        (dumps_dir / name).write_bytes(data)
+        (dumps_dir / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
+    report.dumps = {p.name: p.stat().st_size for p in sorted(dumps_dir.iterdir())}
+    del store  # flush and close before the switch
+    _switch(config.store_root, store_dir)
+    _switch(config.dumps_root, dumps_dir)
+    report.store_path = config.store_path
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _union_dump(store: ox.Store, fmt: ox.RdfFormat) -> bytes:
+    """A triple format of the union of all graphs (duplicates across graphs folded)."""
+    union = ox.Store()
+    union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
+    return union.dump(format=fmt, from_graph=ox.DefaultGraph())
+
+
+def _new_dir(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path.mkdir()
+    return path
+
+
+def _switch(root: Path, target: Path) -> None:
+    """Point ``root/current`` at ``target`` atomically; keep the previous build for open readers."""
+    link = root / "current"
+    previous = link.resolve() if link.is_symlink() else None
+    tmp = root / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(target.name)
+    os.replace(tmp, link)
+    for old in root.glob("build-*"):
+        if old.resolve() not in (target.resolve(), previous):
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,105 @@
+"""Indicators (KPIs, numeric targets, outcome and target indicators) → RDF Data Cube.
+
+An indicator is a resource that ``mplan:measures`` plan elements; each printed
+figure (baseline, target, expected, actual per year, current, previous) is a
+``qb:Observation`` with the indicator, the role and the period as dimensions.
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, en, ja
+from .normalize import compact
+from .records import Indicator, Loaded, Observation, RecordSet
+
+INDICATOR_CLASSES = {
+    "kpi": MPLAN.KPI, "numeric-target": MPLAN.NumericTarget,
+    "outcome-indicator": MPLAN.OutcomeIndicator, "target-indicator": MPLAN.TargetIndicator,
+}
+PROGRESS_STATUS = {"順調": "on-track", "概ね順調": "roughly-on-track", "遅れ": "delayed"}
+
+
+def progress_status(printed: str) -> URIRef:
+    """The code of a printed progress status.
+
+    >>> str(progress_status("概ね 順調")).rsplit("/", 1)[1]
+    'roughly-on-track'
+    """
+    try:
+        return CODE[f"progress-status/{PROGRESS_STATUS[compact(printed)]}"]
+    except KeyError:
+        raise ValueError(f"unknown progress status {printed!r} (expected one of {', '.join(PROGRESS_STATUS)})") from None
+
+
+def map_indicators(ctx: MappingContext, records: RecordSet) -> None:
+    for loaded in records.of("indicators"):
+        _map_indicator(ctx, loaded)
+
+
+def _map_indicator(ctx: MappingContext, loaded: Loaded) -> None:
+    ind: Indicator = loaded.record  # type: ignore[assignment]
+    g = ctx.graph(loaded.document)
+    iri = ctx.define(ctx.iri("plan", ind.plan, "indicator", ind.id))
+    g.add((iri, RDF.type, INDICATOR_CLASSES[ind.kind]))
+    g.add((iri, RDF.type, MPLAN.Indicator))
+    g.add((iri, MPLAN.inPlan, ctx.refer(ctx.plan(ind.plan), ind.plan, loaded)))
+    g.add((iri, RDFS.label, ja(ind.label)))
+    if ind.label_en:
+        g.add((iri, RDFS.label, en(ind.label_en)))
+    if ind.number:
+        g.add((iri, MPLAN.displayNumber, Literal(ind.number.strip())))
+    for ref in ind.measures_refs:
+        g.add((iri, MPLAN.measures, ctx.refer(ctx.element(ind.plan, ref), ref, loaded)))
+    unit = ctx.unit_iri(ind.unit) if ind.unit else None
+    if unit is not None:
+        g.add((iri, MPLAN.unit, unit))
+        g.add((iri, MPLAN.unitAsPrinted, Literal(ind.unit.strip())))
+    if ind.survey:
+        g.add((iri, MPLAN.survey, ja(ind.survey)))
+    if ind.description:
+        g.add((iri, DCTERMS.description, ja(ind.description)))
+    for note in ind.footnotes:
+        g.add((iri, SKOS.note, ja(note)))
+    ctx.derive(g, iri, loaded)
+    dataset = ctx.declare_dataset(g, ctx.iri("plan", ind.plan, "indicators"), MPLAN.IndicatorStructure,
+                       f"{ind.plan} 指標", f"Indicator values of {ind.plan}")
+    used: set[URIRef] = set()
+    for observation in ind.observations:
+        _map_observation(ctx, loaded, iri, dataset, unit, observation, used)
+
+
+def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, unit, o: Observation, used: set) -> None:
+    ind: Indicator = loaded.record  # type: ignore[assignment]
+    g = ctx.graph(loaded.document)
+    period_key = f"fy{o.fiscal_year}" if o.fiscal_year else f"y{o.year}" if o.year else "none"
+    obs = ctx.iri("plan", ind.plan, "indicator", ind.id, o.role, period_key)
+    n = 2
+    while obs in used:  # two printed values for one role and period (e.g. two school grades)
+        obs = ctx.iri("plan", ind.plan, "indicator", ind.id, o.role, f"{period_key}-{n}")
+        n += 1
+    used.add(ctx.define(obs))
+    g.add((obs, RDF.type, QB.Observation))
+    g.add((obs, QB.dataSet, dataset))
+    g.add((obs, MPLAN.indicator, indicator))
+    g.add((obs, MPLAN.observationRole, CODE[f"observation-role/{o.role}"]))
+    period = ctx.period(fiscal_year=o.fiscal_year, year=o.year)
+    if period is not None:
+        g.add((obs, SDMX_DIMENSION.refPeriod, period))
+    if o.value is not None:
+        g.add((obs, SDMX_MEASURE.obsValue, decimal_literal(o.value)))
+    if o.value_text:
+        g.add((obs, MPLAN.valueAsPrinted, ja(o.value_text)))
+    if unit is not None:
+        g.add((obs, SDMX_ATTRIBUTE.unitMeasure, unit))
+    data_period = ctx.period(fiscal_year=o.refers_to_fiscal_year, year=o.refers_to_year)
+    if data_period is not None:
+        g.add((obs, MPLAN.dataPeriod, data_period))
+    if o.status:
+        g.add((obs, MPLAN.progressStatus, progress_status(o.status)))
+    if o.trend:
+        g.add((obs, MPLAN.trend, Literal(o.trend.strip())))
+    if o.note:
+        g.add((obs, SKOS.note, ja(o.note)))
+    ctx.derive(g, obs, loaded, o.lines)
