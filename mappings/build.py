@@ -11,11 +11,13 @@ symlink, so a failed or killed build leaves the served store as it was.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -27,6 +29,7 @@ from .context import MappingContext
 from .documents import map_cities, map_documents
 from .events import map_events
 from .indicators import map_indicators
+from .inference import materialise
 from .organizations import map_organizations
 from .plans import map_plans
 from .records import RecordError, load_records
@@ -81,10 +84,18 @@ class BuildReport:
     seconds: float = 0.0
     store_path: Path | None = None
     dumps: dict[str, int] = field(default_factory=dict)
+    inferred: dict[str, int] = field(default_factory=dict)  # new triples per inference rule
+
+    built_at: str = ""
 
     @property
     def triples(self) -> int:
         return sum(self.triples_per_graph.values())
+
+    def as_json(self) -> dict:
+        return {"built_at": self.built_at, "records": self.records, "triples": self.triples,
+                "triples_per_graph": self.triples_per_graph, "instances_per_class": self.instances_per_class,
+                "inferred": self.inferred, "dumps": self.dumps}
 
 
 Progress = Callable[[str], None]
@@ -150,8 +161,9 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
     store_dir = _new_dir(config.store_root)
     store = ox.Store(str(store_dir))
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    progress("materialising closures")
+    report = BuildReport(records=n_records, inferred=materialise(store, config.base_iri))
     store.optimize()
-    report = BuildReport(records=n_records)
     for graph in store.named_graphs():
         report.triples_per_graph[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
     classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None))
@@ -164,7 +176,13 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
             data = b"".join(sorted(data.splitlines(keepends=True)))  # identical bytes for identical data
         (dumps_dir / name).write_bytes(data)
         (dumps_dir / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
+    for graph in store.named_graphs():  # one N-Quads file per named graph, for per-dataset distributions
+        name = "graph-" + graph.value.removeprefix(config.base_iri + "graph/").replace("/", "-") + ".nq"
+        data = store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
+        (dumps_dir / name).write_bytes(b"".join(sorted(data.splitlines(keepends=True))))
     report.dumps = {p.name: p.stat().st_size for p in sorted(dumps_dir.iterdir())}
+    report.built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    (dumps_dir / "report.json").write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     del store  # flush and close before the switch
     _switch(config.store_root, store_dir)
     _switch(config.dumps_root, dumps_dir)

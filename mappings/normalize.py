@@ -29,13 +29,13 @@ ERA_OFFSETS = {
     "令和": 2018, "令": 2018, "R": 2018,
 }
 
-_CJK = r"\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60々〆ヶ"
+_CJK = r"\u2460-\u24ff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60々〆ヶ"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}0-9])|(?<=[{_CJK}0-9])[ \t\u3000]+(?=[{_CJK}])")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def nfkc(text: str) -> str:
-    """Unicode NFKC: full-width digits and letters become ASCII, ① stays a circled digit.
+    """Unicode NFKC: full-width digits and letters become ASCII (and ① becomes 1).
 
     >>> nfkc("ＩＣＴ２０")
     'ICT20'
@@ -48,15 +48,36 @@ def compact(text: str) -> str:
     return _WHITESPACE.sub("", nfkc(text))
 
 
+_CIRCLED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+
+
+def nfkc_keep_circled(text: str) -> str:
+    """NFKC except circled numbers, which number list items (① must not become 1).
+
+    >>> nfkc_keep_circled("①ＩＣＴ")
+    '①ICT'
+    """
+    out, last = [], 0
+    for m in _CIRCLED.finditer(text):
+        out.append(nfkc(text[last:m.start()]))
+        out.append(m.group())
+        last = m.end()
+    out.append(nfkc(text[last:]))
+    return "".join(out)
+
+
 def clean_label(text: str) -> str:
-    """A label for the graph: NFKC, PDF spacing inside Japanese removed, other runs of space folded.
+    """A label for the graph: NFKC (circled numbers kept), PDF spacing inside Japanese removed,
+    other runs of space folded.
 
     >>> clean_label("G7 茨城水戸 内務・安全担当大臣会合")
     'G7茨城水戸内務・安全担当大臣会合'
     >>> clean_label("Google for Education")
     'Google for Education'
+    >>> clean_label("①行政区域を越える")
+    '①行政区域を越える'
     """
-    text = nfkc(text).strip()
+    text = nfkc_keep_circled(text).strip()
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return _WHITESPACE.sub(" ", text)
 
@@ -95,12 +116,21 @@ def numbers_in(text: str, keep_unsigned: bool = True) -> list[Decimal]:
     readings are returned for it.  A number followed by 万 or 億 is returned both
     as printed and multiplied out.
     """
-    text = compact(text)
     out: list[Decimal] = []
-    for m in _NUMBER.finditer(text):
-        preceded_by_digit = m.start() > 0 and text[m.start() - 1].isdigit()
-        out.extend(_match_values(m, preceded_by_digit, keep_unsigned))
+    for cell in _cells(text):
+        for m in _NUMBER.finditer(cell):
+            preceded_by_digit = m.start() > 0 and cell[m.start() - 1].isdigit()
+            out.extend(_match_values(m, preceded_by_digit, keep_unsigned))
     return out
+
+
+def _cells(text: str) -> list[str]:
+    """Table cells and lines, each compacted: tabs and line breaks separate values, spaces do not.
+
+    >>> _cells("200\\t178\\n1, 700 件")
+    ['200', '178', '1,700件']
+    """
+    return [compact(cell) for cell in re.split(r"[\t\r\n]+", text)]
 
 
 def _match_values(m: re.Match, preceded_by_digit: bool, keep_unsigned: bool) -> list[Decimal]:
@@ -161,16 +191,20 @@ def dates_in(text: str) -> set[str]:
     >>> sorted(dates_in("2015（平成27）年度から"))
     ['2015']
     """
-    text = compact(text)
     found: set[str] = set()
+    for cell in _cells(text):
+        _era_dates(cell, found)
+        for m in _WESTERN_DATE.finditer(cell):
+            found.update(_iso(int(m.group("year")), m.group("month"), m.group("day")))
+    return found
+
+
+def _era_dates(text: str, found: set[str]) -> None:
     for m in _ERA_DATE.finditer(text):
         # a bare Latin era letter must not be the tail of a word ("ISO" has no era)
         if len(m.group("era")) == 1 and m.group("era").isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
             continue
         found.update(_iso(era_year(m.group("era"), m.group("year")), m.group("month"), m.group("day")))
-    for m in _WESTERN_DATE.finditer(text):
-        found.update(_iso(int(m.group("year")), m.group("month"), m.group("day")))
-    return found
 
 
 def parse_era_date(text: str) -> str:

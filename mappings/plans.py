@@ -106,6 +106,8 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
         g.add((main, MPLAN.relistedUnder, parent))
     for ref in el.serves_refs:
         g.add((iri, MPLAN.serves, ctx.refer(ctx.element(el.plan, ref), ref, loaded)))
+    for ref in el.related_plan_refs:
+        g.add((iri, MPLAN.relatedPlan, ctx.refer(ctx.plan(ref), ref, loaded)))
     for ref in el.responsible_refs:
         g.add((iri, MPLAN.responsibleUnit, ctx.refer(ctx.org(ref), ref, loaded)))
     for ref in el.related_refs:

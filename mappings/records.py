@@ -151,6 +151,7 @@ class Element(Record):
     responsible_refs: list[str] = []       # organization ids (担当課)
     related_refs: list[str] = []           # organization ids (関係課所)
     serves_refs: list[str] = []            # element refs it contributes to, beyond its parent
+    related_plan_refs: list[str] = []      # plan ids of related plans (関連計画)
     budget: list[BudgetFigure] = []
 
 
@@ -391,9 +392,10 @@ def load_file(path: Path, document: str, kind: str) -> list[Loaded]:
         if not isinstance(raw, dict):
             raise RecordError(f"{path}: item #{index} is not a record (a mapping)")
         record = validate_model(model, raw, path, index)
-        if record.id in seen:
+        key = (getattr(record, "plan", None), record.id)  # elements and indicators: unique per plan
+        if key in seen:
             raise RecordError(f"{path}:{raw['__line__']}: duplicate id '{record.id}'")
-        seen.add(record.id)
+        seen.add(key)
         out.append(Loaded(document, kind, record, raw, path, raw["__line__"]))
     return out
 

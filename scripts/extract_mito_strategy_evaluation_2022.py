@@ -2,7 +2,8 @@
 
 Reads sources/001_6b266554e06da064.txt and writes
 data/mito-strategy-evaluation-2022/elements.yaml (basic goals, specific policies, 【事業名】
-measures and their 具体的事業) and .../indicators.yaml (数値目標 and KPIs).
+measures and their 具体的事業), .../indicators.yaml (数値目標 and KPIs) and .../statistics.yaml
+(the figures of the R4年度の実績・件数 cells).
 
 The KPI tables are tab-separated and irregular: a KPI spans three rows (期待値 / 実績値 /
 進捗状況), some rows are shifted left (lines 156-164) and some KPIs lack a 進捗状況 row
@@ -122,6 +123,79 @@ KPIS = [
     ("kpi-disaster-drill-participants", "Participants in disaster drills etc. by voluntary disaster-prevention organisations (annual)"),
     ("kpi-welfare-volunteer-activities", "Welfare volunteer activities (annual)"),
     ("kpi-industry-academia-government-projects", "Industry-academia-government collaboration projects (cumulative)"),
+]
+
+# Figures printed inside the R4年度の実績・件数 cells: (project slug, line, measure, value, unit,
+# dimensions).  Listed by hand because the cells are prose; the values are checked at their line by
+# mappings.verify.  Counts qualified by 以上 (150事例以上) and list items without a figure stay text.
+RESULT_FIGURES = [
+    ("industrial-promotion-subsidy", 49, "交付実績", "16", "件", {"事業": "工業振興支援事業補助金"}),
+    ("industrial-promotion-subsidy", 49, "訪問件数", "1308", "回", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("industrial-promotion-subsidy", 49, "訪問件数", "215", "社", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("industrial-promotion-subsidy", 49, "先端設備等導入計画の策定支援", "5", "件", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("industrial-promotion-subsidy", 49, "経営革新計画の策定支援", "2", "件", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("industrial-promotion-subsidy", 49, "ものづくり・商業・サービス経営力向上支援補助金の申請支援", "1", "件", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("industrial-promotion-subsidy", 49, "企業マッチング支援", "8", "社", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("industrial-promotion-subsidy", 49, "新型コロナウイルス感染症及び物価高騰等に係る国・市支援金の申請支援", "43", "件", {"支援": "産業活性化コーディネーターによる各種支援"}),
+    ("corporate-attraction", 54, "企業立地促進補助金 交付決定件数", "2", "件", {}),
+    ("corporate-attraction", 54, "サテライトオフィス等開設促進補助金 交付決定件数", "1", "件", {}),
+    ("startup-support-programme", 60, "創業件数", "144", "件", {}),
+    ("startup-support-programme", 60, "創業件数", "740", "件", {"集計": "累計"}),
+    ("startup-support-programme", 60, "創業期支援補助金交付件数", "4", "件", {}),
+    ("startup-support-programme", 60, "みと創業支援塾の開催", "7", "回", {}),
+    ("startup-support-programme", 60, "創業支援利子補給事業", "86", "件", {}),
+    ("job-fairs", 65, "求職者", "349", "名", {"事業": "チャレンジいばらき就職面接会"}),
+    ("job-fairs", 65, "企業", "287", "社", {"事業": "チャレンジいばらき就職面接会"}),
+    ("job-fairs", 65, "市内企業", "65", "社", {"事業": "チャレンジいばらき就職面接会"}),
+    ("job-fairs", 65, "求職者", "72", "名", {"事業": "元気いばらき就職面接会"}),
+    ("job-fairs", 65, "企業", "39", "社", {"事業": "元気いばらき就職面接会"}),
+    ("job-fairs", 65, "市内企業", "22", "社", {"事業": "元気いばらき就職面接会"}),
+    ("job-fairs", 65, "企業紹介WEBサイトの更新", "87", "社", {}),
+    ("job-fairs", 65, "求職者", "98", "名", {"事業": "いばらき県央地域オンライン合同企業説明会"}),
+    ("job-fairs", 65, "企業", "58", "社", {"事業": "いばらき県央地域オンライン合同企業説明会"}),
+    ("job-fairs", 65, "市内企業", "17", "社", {"事業": "いばらき県央地域オンライン合同企業説明会"}),
+    ("multi-channel-information", 112, "市ホームページ(全ページ)アクセス数", "16141376", "件", {}),
+    ("multi-channel-information", 112, "市公式LINEアカウント登録者数", "57053", "件", {}),
+    ("multi-channel-information", 112, "市公式YouTubeチャンネル総再生回数", "3765092", "回", {}),
+    ("multi-channel-information", 112, "市公式YouTubeチャンネル収入", "184600", "円", {}),
+    ("multi-channel-information", 112, "水戸市イベント情報集約サイトアクセス数", "263363", "件", {"期間": "R4年8月～R5年3月"}),
+    ("festivals", 116, "来場者数", "34200", "人", {"まつり": "桜まつり", "期間": "3月26日(土)～4月10日(日)", "会場": "千波湖, 桜山"}),
+    ("festivals", 116, "来場者数", "44000", "人", {"まつり": "あじさいまつり", "期間": "6月11日(土)～7月3日(日)", "会場": "保和苑及び周辺史跡"}),
+    ("festivals", 116, "来場者数", "13390", "人", {"まつり": "萩まつり", "期間": "9月3日(土)～9月25日(日)", "会場": "偕楽園"}),
+    ("festivals", 116, "来場者数", "330000", "人", {"まつり": "水戸黄門まつり", "行事": "①水戸偕楽園花火大会", "期間": "10月22日(土)", "会場": "千波湖"}),
+    ("festivals", 116, "来場者数", "55000", "人", {"まつり": "水戸黄門まつり", "行事": "②本祭", "期間": "11月5日(土)", "会場": "茨城県三の丸庁舎ほか"}),
+    ("festivals", 116, "来場者数", "3700", "人", {"まつり": "菊花展", "期間": "10月28日(金)～11月15日(火)", "会場": "水戸市植物公園 無料駐車場内"}),
+    ("festivals", 116, "来場者数", "273000", "人", {"まつり": "梅まつり", "期間": "令和5年2月11日(土・祝)～3月19日(日)", "会場": "偕楽園, 弘道館"}),
+    ("convention-attraction-programme", 121, "PCOを中心とした営業活動", "356", "件", {}),
+    ("convention-attraction-programme", 121, "コンベンションの誘致・支援活動", "6", "件", {"区分": "誘致"}),
+    ("convention-attraction-programme", 121, "コンベンションの誘致・支援活動", "55", "件", {"区分": "支援"}),
+    ("convention-attraction-programme", 121, "コンベンション開催助成金の交付", "844045", "円", {}),
+    ("convention-attraction-programme", 121, "コンベンション開催助成金の交付", "12", "件", {}),
+    ("mito-komon-marathon", 127, "エントリー", "9308", "人", {"大会": "第7回水戸黄門漫遊マラソン"}),
+    ("mito-komon-marathon", 127, "参加者数", "7942", "人", {"大会": "第7回水戸黄門漫遊マラソン"}),
+    ("childcare-exchange-centres", 173, "一般利用者", "23199", "人", {}),
+    ("childcare-exchange-centres", 173, "育児相談", "876", "人", {}),
+    ("childcare-exchange-centres", 173, "一時預かり事業利用者", "2379", "人", {}),
+    ("ict-education", 179, "ICT支援員の配置", "10", "人", {}),
+    ("ict-education", 179, "GIGAスクール構想に向けた教員研修", "5", "回", {}),
+    ("ict-education", 179, "Google for Education Kickstart Program研修", "4", "回", {}),
+    ("relocation-promotion", 190, "移住相談件数", "61", "件", {}),
+    ("relocation-promotion", 190, "Instagram総いいね数", "1833", "件", {}),
+    ("relocation-promotion", 190, "Facebook総リアクション数", "4017", "件", {}),
+    ("relocation-promotion", 190, "参加者数", "271", "人", {"事業": "いばらき県央移住・定住メタバースイベント"}),
+    ("relocation-promotion", 190, "参加者数", "5", "組", {"事業": "いばらき県央移住体験つながるツアー"}),
+    ("relocation-promotion", 190, "参加者数", "9", "人", {"事業": "いばらき県央移住体験つながるツアー"}),
+    ("relocation-promotion", 190, "移住相談延べ件数", "92", "件", {"事業": "JOIN移住・交流&地域おこしフェア2023"}),
+    ("relocation-promotion", 190, "「いばらき県央VR移住体験ツアー」利用件数", "38", "件", {}),
+    ("disaster-drills-emergency-water", 252, "地域等と連携した防災訓練・講座の実施", "23", "回", {}),
+    ("disaster-drills-emergency-water", 252, "地域等と連携した防災訓練・講座の実施", "1366", "人", {}),
+    ("disaster-drills-emergency-water", 252, "市民センターにおける災害時応急給水用給水タンク(コンボライフ)の設営訓練", "34", "件", {}),
+    ("disaster-drills-emergency-water", 252, "地区防災訓練に併せた応急給水訓練(上記以外)", "2", "件", {}),
+    ("ict-services-research", 259, "RPA(Robotic Process Automation)", "28", "業務", {}),
+    ("ict-services-research", 259, "効果削減時間", "2028", "時間", {"取組": "RPA(Robotic Process Automation)"}),
+    ("ict-services-research", 259, "AI議事録システム", "93", "会議", {}),
+    ("ict-services-research", 259, "効果削減時間", "223.2", "時間", {"取組": "AI議事録システム"}),
+    ("ict-services-research", 259, "産・学・官連携事業の推進", "6", "件", {}),
 ]
 
 CELL = re.compile(r"^(?P<num>▲?\d[\d,]*(?:\.\d+)?)\s*(?:\((?P<paren>[^)]*)\))?\s*(?P<rest>.*)$")
@@ -358,6 +432,45 @@ def extract(lines: list[str]) -> tuple[list[dict], list[dict]]:
     return ordered, indicators
 
 
+def statistics(lines: list[str], elements: list[dict]) -> list[dict]:
+    """The figures of the R4年度の実績・件数 cells: the clinic table, then the figures in prose."""
+    at = lambda i: lines[i - 1]  # noqa: E731
+    projects = {e["id"].split("-", 4)[-1]: e for e in elements if e["kind"] == "project"}
+    out: list[dict] = []
+    # 休日夜間緊急診療所: a table of visits by session (rows) and department (columns); the 計 row and
+    # 合計 column are sums, derived in queries and checked in the tests, not recorded
+    clinic = projects["holiday-night-clinic"]
+    first = int(clinic["lines"].split("-")[0])
+    header = next(i for i in range(first, first + 5) if at(i).startswith("R4年度の実績・件数\t区"))
+    columns = [c.strip() for c in cells(at(header))[2:]]
+    k = 0
+    for i in range(header + 1, header + 4):
+        row = cells(at(i))
+        session = row[1].strip()
+        if session == "計":
+            continue
+        for department, value in zip(columns, row[2:]):
+            if department == "合計" or not value.strip():
+                continue
+            k += 1
+            out.append({"id": f"holiday-night-clinic-{k:02d}", "lines": [header, i],
+                        "dataset": "holiday-night-clinic-fy2022", "table": "R4年度の実績・件数",
+                        "measure": "実績・件数", "value": number(value.strip()), "unit": "件",
+                        "fiscal_year": "2022", "dimensions": {"区分": session, "診療科": department},
+                        "subject_ref": f"{PLAN}/{clinic['id']}"})
+    counters: dict[str, int] = {}
+    for slug, line, measure, value, unit, dims in RESULT_FIGURES:
+        counters[slug] = counters.get(slug, 0) + 1
+        record = {"id": f"{slug}-fy2022-{counters[slug]:02d}", "lines": line,
+                  "dataset": f"{slug}-fy2022", "table": "R4年度の実績・件数", "measure": measure,
+                  "value": Decimal(value), "unit": unit, "fiscal_year": "2022"}
+        if dims:
+            record["dimensions"] = dims
+        record["subject_ref"] = f"{PLAN}/{projects[slug]['id']}"
+        out.append(record)
+    return out
+
+
 class Dumper(yaml.SafeDumper):
     pass
 
@@ -388,7 +501,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     dump(elements, OUT / "elements.yaml")
     dump(indicators, OUT / "indicators.yaml")
-    print(f"{len(elements)} elements, {len(indicators)} indicators")
+    stats = statistics(lines, elements)
+    dump(stats, OUT / "statistics.yaml")
+    print(f"{len(elements)} elements, {len(indicators)} indicators, {len(stats)} statistics")
 
 
 if __name__ == "__main__":

@@ -76,3 +76,14 @@ def test_compact_folds_width_and_space():
 @pytest.mark.parametrize("printed, ordinal", [("初", 1), ("19", 19), ("２代", 2)])
 def test_parse_ordinal(printed, ordinal):
     assert parse_ordinal(printed) == ordinal
+
+
+def test_table_cells_do_not_fuse():
+    # sources/001 line 210: target, baseline and expected values in neighbouring cells
+    found = numbers_in("単位:団体等\t200\t178\t期待値\t189\t193\t196")
+    assert {Decimal(v) for v in ("200", "178", "189", "193", "196")} <= set(found)
+    assert Decimal("200178") not in found
+
+
+def test_circled_numbers_survive_in_labels():
+    assert clean_label("①行政区域を越える ②多様化") == "①行政区域を越える②多様化"
