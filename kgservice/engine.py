@@ -1,0 +1,574 @@
+"""The query engine: a pool of reader processes over the embedded pyoxigraph store, and one writer.
+
+Why processes: pyoxigraph has no query timeout and no cancellation. Each of ``settings.workers``
+reader processes (multiprocessing, *spawn* context) opens the store once with
+``Store.read_only(path)`` and serves one query at a time over a pipe. A query still running at its
+wall-clock deadline gets its process killed (SIGKILL) and replaced in the background; the caller gets
+``QueryError("timeout")`` (HTTP 503). The web process itself never opens the store.
+
+Admission: at most ``workers * 2`` queries are admitted at once (running or waiting for a reader);
+more is ``QueryError("unavailable")`` with ``Retry-After``. Waiting for a reader counts against the
+query's deadline.
+
+Row cap: results are never silently cut. A SELECT is written as TSV (one line per row) through a
+counting sink that stops pyoxigraph after ``max_rows + 1`` rows; CONSTRUCT/DESCRIBE likewise as
+N-Triples (one line per triple). Over the cap, the first ``max_rows`` rows/triples are answered with
+``EngineResult.truncated = True``, which the HTTP layer turns into ``X-Result-Truncated: true`` and a
+``Warning`` header. The kept lines are re-read by pyoxigraph and written in the requested format.
+
+Default graph: with ``union_default_graph`` (the default) a query without FROM/FROM NAMED and without
+protocol dataset parameters sees the union of all graphs (``use_default_graph_as_union=True``);
+``default-graph-uri``/``named-graph-uri`` replace the dataset as the SPARQL Protocol says.
+
+Writes (SPARQL Update, Graph Store Protocol) go through a single writer: new queries are held, the
+running ones finish (or hit their deadline), every reader is stopped, a short-lived writer process
+opens the store read-write, applies the change and exits, then a fresh pool re-opens the store.
+Read-only pyoxigraph stores are snapshots and must not stay open while another process writes
+(FIELD-NOTES), hence the restart. Writes are rare here (the graph is rebuilt from records), so the
+~1 s pause is the price of a sound design.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import queue
+import re
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kgservice.errors import ServiceError
+from kgservice.formats import RESULT_FORMATS
+from kgservice.sparqltext import check_remote, scan
+
+log = logging.getLogger("kgservice.engine")
+
+_CTX = mp.get_context("spawn")
+_READY_TIMEOUT_S = 60.0
+
+
+class QueryError(ServiceError):
+    """``.kind`` in {"bad_request", "timeout", "too_many_rows", "unavailable", "forbidden"}."""
+
+
+@dataclass
+class EngineResult:
+    body: bytes
+    media_type: str
+    form: str  # "select" | "ask" | "construct" | "describe" | "graph" (a graph download)
+    row_count: int | None
+    truncated: bool
+
+    @property
+    def content_type(self) -> str:
+        from kgservice.formats import content_type
+
+        return content_type(self.media_type)
+
+
+# --------------------------------------------------------------------------- in the child processes
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_error(exc: Exception) -> tuple:
+    message = str(exc)
+    extra: dict[str, Any] = {}
+    m = _POSITION.search(message)
+    if m:
+        extra["position"] = {"line": int(m.group(1)), "column": int(m.group(2))}
+    return ("error", "bad_request", message, extra)
+
+
+class _Enough(Exception):
+    """Raised by the sink to stop pyoxigraph's serialiser once the cap is passed."""
+
+
+class _LineSink:
+    """A binary writer counting lines; pyoxigraph writes to it in ~8 KB chunks."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines = 0
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit:
+            raise _Enough()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def head(self, lines: int) -> tuple[bytes, bool]:
+        """The first ``lines`` lines, and whether more were written."""
+        data = b"".join(self.chunks)
+        end = -1
+        for _ in range(lines):
+            end = data.find(b"\n", end + 1)
+            if end < 0:
+                return data, False
+        return data[: end + 1], len(data) > end + 1
+
+
+def _term(ox: Any, text: str) -> Any:
+    """An RDF term from its N-Triples syntax (parsed by pyoxigraph, never pasted into a query)."""
+    quads = list(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))
+    if len(quads) != 1:
+        raise ValueError(f"not one N-Triples term: {text!r}")
+    return quads[0].object
+
+
+_RDF = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+        "rdfxml": "RDF_XML", "jsonld": "JSON_LD"}
+_RES = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+
+
+def _query(ox: Any, store: Any, req: dict) -> tuple:
+    fmt = RESULT_FORMATS[req["format"]]
+    scanned = scan(req["query"])
+    kwargs: dict[str, Any] = {}
+    try:
+        if req.get("substitutions"):
+            kwargs["substitutions"] = {ox.Variable(k): _term(ox, v) for k, v in req["substitutions"].items()}
+        dg, ng = req.get("default_graph_uris"), req.get("named_graph_uris")
+        if dg or ng:
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in dg or []]
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in ng or []]
+        elif req["union"] and not scanned.has_dataset_clause:
+            kwargs["use_default_graph_as_union"] = True
+    except (ValueError, SyntaxError) as exc:
+        return ("error", "bad_request", f"invalid term or graph IRI: {exc}", {})
+    try:
+        result = store.query(req["query"], **kwargs)
+    except SyntaxError as exc:
+        return _syntax_error(exc)
+    except ValueError as exc:
+        return ("error", "bad_request", str(exc), {})
+    max_rows = req["max_rows"]
+    if isinstance(result, ox.QueryBoolean):
+        if fmt.kind != "results":
+            return ("error", "bad_request", f"an ASK result cannot be written as {fmt.name}", {})
+        body = result.serialize(format=getattr(ox.QueryResultsFormat, _RES[fmt.name]))
+        return ("ok", body, fmt.media_type, "ask", None, False)
+    form = "select" if isinstance(result, ox.QuerySolutions) else (
+        "describe" if scanned.form == "describe" else "construct")
+    wanted = "results" if form == "select" else "graph"
+    if fmt.kind != wanted:
+        return ("error", "bad_request", f"a {form.upper()} result cannot be written as {fmt.name}", {})
+    sink = _LineSink(max_rows + (1 if form == "select" else 0))
+    try:
+        if form == "select":
+            result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+        else:
+            result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+    except _Enough:
+        pass
+    if form == "select":
+        data, truncated = sink.head(max_rows + 1)  # header line + rows
+        rows = data.count(b"\n") - 1 if data else 0
+        if fmt.name == "tsv":
+            body = data
+        else:
+            parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+            body = parsed.serialize(format=getattr(ox.QueryResultsFormat, _RES[fmt.name]))
+    else:
+        data, truncated = sink.head(max_rows)
+        rows = data.count(b"\n")
+        if fmt.name in ("ntriples", "nquads"):  # N-Triples is valid N-Quads
+            body = data
+        else:
+            rdf = getattr(ox.RdfFormat, _RDF[fmt.name])
+            prefixes = scanned.prefixes if fmt.name in ("turtle", "trig", "rdfxml") else None
+            quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            try:
+                body = ox.serialize(quads, format=rdf, prefixes=prefixes or None)
+            except (ValueError, SyntaxError):  # an odd prefix declaration: write without prefixes
+                body = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=rdf)
+    return ("ok", body, fmt.media_type, form, rows, truncated)
+
+
+def _dump(ox: Any, store: Any, req: dict) -> tuple:
+    fmt = RESULT_FORMATS[req["format"]]
+    rdf = getattr(ox.RdfFormat, _RDF[fmt.name])
+    graph = req["graph"]
+    if graph is None:  # the whole dataset
+        if not rdf.supports_datasets:
+            return ("error", "not_acceptable", f"the whole dataset needs N-Quads or TriG, not {fmt.name}", {})
+        body = store.dump(format=rdf)
+    elif graph == "default":
+        body = store.dump(format=rdf, from_graph=ox.DefaultGraph())
+    else:
+        node = ox.NamedNode(graph)
+        if not store.contains_named_graph(node):
+            return ("error", "not_found", f"no graph <{graph}> in the store", {})
+        body = store.dump(format=rdf, from_graph=node)
+    return ("ok", body, fmt.media_type, "graph", None, False)
+
+
+def _graphs(ox: Any, store: Any, req: dict) -> tuple:
+    """Named graphs with their triple counts, and the triple count of the default graph as queries
+    see it (the union, distinct triples, when union_default_graph is on)."""
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    graphs = [(r["g"].value, int(r["n"].value)) for r in rows if isinstance(r["g"], ox.NamedNode)]
+    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                        use_default_graph_as_union=req["union"])
+    return ("ok", {"graphs": graphs, "default_triples": int(next(iter(total))["n"].value)})
+
+
+def _reader_main(path: str, conn: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    try:
+        import pyoxigraph as ox
+
+        store = ox.Store.read_only(path)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        conn.send(("fatal", f"cannot open the store at {path}: {exc}"))
+        return
+    conn.send(("ready",))
+    handlers = {"query": _query, "dump": _dump, "graphs": _graphs}
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        if req is None:
+            return
+        try:
+            reply = handlers[req["op"]](ox, store, req)
+        except OSError as exc:
+            reply = ("error", "unavailable", f"store error: {exc}", {})
+        except Exception as exc:  # noqa: BLE001 - one bad request must not kill the reader
+            reply = ("error", "internal", f"{type(exc).__name__}: {exc}", {})
+        conn.send(reply)
+
+
+def _write(ox: Any, store: Any, req: dict) -> tuple:
+    op = req["op"]
+    if op == "update":
+        try:
+            store.update(req["update"])
+        except SyntaxError as exc:
+            return _syntax_error(exc)
+        except ValueError as exc:
+            return ("error", "bad_request", str(exc), {})
+        return ("ok", {})
+    graph = req["graph"]
+    target = ox.DefaultGraph() if graph == "default" else ox.NamedNode(graph)
+    existed = graph == "default" or store.contains_named_graph(target)
+    if op == "delete":
+        if not existed:
+            return ("error", "not_found", f"no graph <{graph}> in the store", {})
+        if graph == "default":
+            store.clear_graph(target)
+        else:
+            store.remove_graph(target)
+        return ("ok", {"created": False})
+    rdf = getattr(ox.RdfFormat, _RDF[req["format"]])
+    try:  # parse everything before touching the store
+        quads = list(ox.parse(req["data"], format=rdf, base_iri=req.get("base_iri"), without_named_graphs=True))
+    except (SyntaxError, ValueError) as exc:
+        return ("error", "bad_request", f"cannot parse the {req['format']} payload: {exc}", {})
+    if op == "put" and existed:
+        store.clear_graph(target)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+    return ("ok", {"created": not existed, "triples": len(quads)})
+
+
+def _writer_main(path: str, conn: Any, req: dict) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import pyoxigraph as ox
+
+        store = ox.Store(path)
+        reply = _write(ox, store, req)
+        store.flush()
+        del store
+    except OSError as exc:
+        reply = ("error", "unavailable", f"cannot write the store at {path}: {exc}", {})
+    except Exception as exc:  # noqa: BLE001
+        reply = ("error", "internal", f"{type(exc).__name__}: {exc}", {})
+    conn.send(reply)
+
+
+# --------------------------------------------------------------------------- in the web process
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        parent, child = _CTX.Pipe()
+        self.proc = _CTX.Process(target=_reader_main, args=(path, child), daemon=True, name="plankg-reader")
+        self.proc.start()
+        child.close()
+        self.conn = parent
+
+    def wait_ready(self, timeout: float) -> str | None:
+        """None when ready, else why not."""
+        try:
+            if not self.conn.poll(timeout):
+                return "reader did not start in time"
+            msg = self.conn.recv()
+        except (EOFError, OSError):
+            return "reader exited while starting"
+        return None if msg[0] == "ready" else msg[1]
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            try:
+                os.kill(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(2)
+        self.kill()
+
+
+class Engine:
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self._idle: queue.Queue[_Reader] = queue.Queue()
+        self._readers: set[_Reader] = set()
+        self._lock = threading.Lock()  # guards _readers, _spawning, _unavailable
+        self._spawning: list[threading.Thread] = []
+        self._slots = threading.BoundedSemaphore(settings.workers * 2)
+        self._gate = threading.Condition()
+        self._paused = False
+        self._active = 0
+        self._write_lock = threading.Lock()
+        self._unavailable: str | None = "the engine is not started"
+        self._dataset: dict | None = None
+        self.path: str | None = None
+
+    # ---- pool life cycle
+
+    def start(self) -> None:
+        """Open the pool (the store path's symlink is resolved now: a rebuilt store switched in later
+        is picked up at the next restart)."""
+        store = Path(self.settings.store_path)
+        if not store.exists():
+            with self._lock:
+                self._unavailable = f"no store at {store}; run `plankg build` first"
+            log.warning(self._unavailable)
+            return
+        self.path = os.path.realpath(store)
+        readers = [_Reader(self.path) for _ in range(self.settings.workers)]
+        problems = []
+        for reader in readers:
+            problem = reader.wait_ready(_READY_TIMEOUT_S)
+            if problem:
+                problems.append(problem)
+                reader.kill()
+            else:
+                with self._lock:
+                    self._readers.add(reader)
+                self._idle.put(reader)
+        with self._lock:
+            self._unavailable = problems[0] if len(problems) == len(readers) else None
+            self._dataset = None
+        if problems:
+            log.error("store readers failed: %s", problems[0])
+
+    def close(self) -> None:
+        with self._lock:
+            spawning = list(self._spawning)
+        for thread in spawning:
+            thread.join(_READY_TIMEOUT_S)
+        with self._lock:
+            readers, self._readers = list(self._readers), set()
+            self._unavailable = "the engine is stopped"
+        while True:
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break
+        for reader in readers:
+            reader.stop()
+
+    def restart(self) -> None:
+        self._pause()
+        try:
+            self.close()
+            self.start()
+        finally:
+            self._resume()
+
+    def _replace(self, dead: _Reader) -> None:
+        """Kill a reader and start its successor in the background (the caller answers at once)."""
+        with self._lock:
+            self._readers.discard(dead)
+
+        def run() -> None:
+            dead.kill()
+            if self.path is None:
+                return
+            fresh = _Reader(self.path)
+            problem = fresh.wait_ready(_READY_TIMEOUT_S)
+            if problem:
+                log.error("replacement reader failed: %s", problem)
+                fresh.kill()
+                return
+            with self._lock:
+                self._readers.add(fresh)
+                self._spawning.remove(thread)
+            self._idle.put(fresh)
+
+        thread = threading.Thread(target=run, name="plankg-respawn", daemon=True)
+        with self._lock:
+            self._spawning.append(thread)
+        thread.start()
+
+    # ---- running work on a reader
+
+    def _pause(self) -> None:
+        with self._gate:
+            self._paused = True
+            while self._active:
+                self._gate.wait()
+
+    def _resume(self) -> None:
+        with self._gate:
+            self._paused = False
+            self._gate.notify_all()
+
+    def _call(self, req: dict, timeout: float | None = None) -> tuple:
+        timeout = self.settings.query_timeout_s if timeout is None else timeout
+        if not self._slots.acquire(blocking=False):
+            raise QueryError("unavailable", f"too many concurrent queries (limit {self.settings.workers * 2}); "
+                             "retry shortly", headers={"Retry-After": "1"})
+        deadline = time.monotonic() + timeout
+        try:
+            with self._gate:
+                while self._paused:
+                    if not self._gate.wait(max(0.0, deadline - time.monotonic())):
+                        raise QueryError("unavailable", "the store is being updated; retry shortly",
+                                         headers={"Retry-After": "1"})
+                self._active += 1
+            try:
+                return self._on_reader(req, deadline, timeout)
+            finally:
+                with self._gate:
+                    self._active -= 1
+                    self._gate.notify_all()
+        finally:
+            self._slots.release()
+
+    def _on_reader(self, req: dict, deadline: float, timeout: float) -> tuple:
+        with self._lock:
+            unavailable = self._unavailable
+        if unavailable:
+            raise QueryError("unavailable", unavailable)
+        try:
+            reader = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise QueryError("unavailable", "no store reader became free before the deadline",
+                             headers={"Retry-After": "1"}) from None
+        try:
+            reader.conn.send(req)
+            ready = reader.conn.poll(max(0.0, deadline - time.monotonic()))
+            reply = reader.conn.recv() if ready else None
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(reader)
+            raise QueryError("unavailable", "the store reader died; retry") from None
+        if reply is None:
+            self._replace(reader)  # SIGKILL: the only way to stop a pyoxigraph query
+            raise QueryError("timeout", f"the query ran past the {timeout:g} s limit and was stopped")
+        self._idle.put(reader)
+        if reply[0] == "error":
+            _, kind, message, extra = reply
+            raise QueryError(kind, message, **extra)
+        return reply
+
+    # ---- public API
+
+    def execute(self, query: str, result_format: str, *, substitutions: dict[str, str] | None = None,
+                default_graph_uris: list[str] | None = None,
+                named_graph_uris: list[str] | None = None) -> EngineResult:
+        """Run a SPARQL query; the body is in ``result_format`` (a key of formats.RESULT_FORMATS)."""
+        if result_format not in RESULT_FORMATS:
+            raise QueryError("bad_request", f"unknown result format {result_format!r}")
+        refusal = check_remote(query, scan(query), list(self.settings.service_allowlist))
+        if refusal:
+            raise QueryError("forbidden", refusal, status=400)
+        for name in substitutions or {}:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise QueryError("bad_request", f"invalid variable name {name!r}")
+        _, body, media_type, form, rows, truncated = self._call({
+            "op": "query", "query": query, "format": result_format, "substitutions": substitutions,
+            "default_graph_uris": default_graph_uris, "named_graph_uris": named_graph_uris,
+            "union": self.settings.union_default_graph, "max_rows": self.settings.max_rows,
+        })
+        return EngineResult(body, media_type, form, rows, truncated)
+
+    def dump(self, graph: str | None, result_format: str) -> EngineResult:
+        """A graph (IRI, or "default" for the store's unnamed graph) or the whole dataset (None)."""
+        _, body, media_type, form, _, _ = self._call({"op": "dump", "graph": graph, "format": result_format})
+        return EngineResult(body, media_type, form, None, False)
+
+    def dataset(self) -> dict:
+        """{"graphs": [(iri, triples)…], "default_triples": n}; cached until the next write."""
+        with self._lock:
+            cached = self._dataset
+        if cached is None:
+            cached = self._call({"op": "graphs", "union": self.settings.union_default_graph})[1]
+            with self._lock:
+                self._dataset = cached
+        return cached
+
+    def write(self, req: dict) -> dict:
+        """Apply one write (op update/put/post/delete) through the single writer; readers restart."""
+        if self.path is None:
+            raise QueryError("unavailable", self._unavailable or "no store")
+        if req["op"] == "update":
+            refusal = check_remote(req["update"], scan(req["update"]), list(self.settings.service_allowlist))
+            if refusal:
+                raise QueryError("forbidden", refusal, status=400)
+        with self._write_lock:
+            self._pause()
+            try:
+                self.close()
+                parent, child = _CTX.Pipe()
+                proc = _CTX.Process(target=_writer_main, args=(self.path, child, req), name="plankg-writer")
+                proc.start()
+                child.close()
+                # A write is not killed at the query deadline lightly: give it a longer budget.
+                budget = max(self.settings.query_timeout_s * 3, 30.0)
+                try:
+                    reply = parent.recv() if parent.poll(budget) else None
+                except EOFError:
+                    reply = ("error", "internal", "the writer process died", {})
+                if reply is None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    reply = ("error", "timeout", f"the write ran past {budget:g} s and was stopped", {})
+                proc.join(10)
+                parent.close()
+            finally:
+                self.start()
+                self._resume()
+        if reply[0] == "error":
+            _, kind, message, extra = reply
+            raise QueryError(kind, message, **extra)
+        return reply[1]
+
+    @property
+    def available(self) -> bool:
+        with self._lock:
+            return self._unavailable is None
+
+
+def get_engine(request: Any) -> Engine:
+    """FastAPI dependency: the app's Engine (``app.state.engine``)."""
+    return request.app.state.engine
