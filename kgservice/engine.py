@@ -412,19 +412,22 @@ class Engine:
             self._readers.discard(dead)
 
         def run() -> None:
-            dead.kill()
-            if self.path is None:
-                return
-            fresh = _Reader(self.path)
-            problem = fresh.wait_ready(_READY_TIMEOUT_S)
-            if problem:
-                log.error("replacement reader failed: %s", problem)
-                fresh.kill()
-                return
-            with self._lock:
-                self._readers.add(fresh)
-                self._spawning.remove(thread)
-            self._idle.put(fresh)
+            try:
+                dead.kill()
+                if self.path is None:
+                    return
+                fresh = _Reader(self.path)
+                problem = fresh.wait_ready(_READY_TIMEOUT_S)
+                if problem:
+                    log.error("replacement reader failed: %s", problem)
+                    fresh.kill()
+                    return
+                with self._lock:
+                    self._readers.add(fresh)
+                self._idle.put(fresh)
+            finally:
+                with self._lock:
+                    self._spawning.remove(thread)
 
         thread = threading.Thread(target=run, name="plankg-respawn", daemon=True)
         with self._lock:

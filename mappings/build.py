@@ -29,6 +29,7 @@ from .context import MappingContext
 from .documents import map_cities, map_documents
 from .events import map_events
 from .indicators import map_indicators
+from .linkage import map_links
 from .inference import materialise
 from .organizations import map_organizations
 from .plans import map_plans
@@ -118,7 +119,7 @@ def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
     try:
         map_cities(ctx, records.cities)
         map_documents(ctx)
-        for mapper in (map_plans, map_indicators, map_organizations, map_statistics, map_events):
+        for mapper in (map_plans, map_indicators, map_organizations, map_statistics, map_events, map_links):
             mapper(ctx, records)
         ctx.check_references()
     except (RecordError, ValueError) as exc:

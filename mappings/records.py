@@ -289,6 +289,35 @@ class City(Model):
     wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
 
 
+# --- cross-document links (data/linkage/) -------------------------------------------
+
+LinkRelation = Literal["positioned-under", "based-on", "serves", "measures", "member-of", "relisted-under"]
+
+
+class LinkSide(Model):
+    """One end of a link: what it names and the passage that says so.
+
+    ``ref`` is typed: ``plan:ID``, ``element:PLAN/ID``, ``indicator:PLAN/ID``, ``org:ID`` or ``city:CODE``.
+    """
+
+    ref: str = Field(pattern=r"^(plan|element|indicator|org|city):[a-z0-9/-]+$")
+    document: str = Field(pattern=SLUG)
+    lines: LineSpec
+    quote: str                          # checked at ``lines`` of ``document``
+
+
+class Link(Model):
+    """A link between documents with the evidence on both sides (data/linkage/links.yaml)."""
+
+    id: str = Field(pattern=SLUG)
+    relation: LinkRelation
+    subject: LinkSide
+    object: LinkSide
+    asserted_by: Literal["document", "curator"]  # the subject's document says it, or a curator infers it
+    confidence: Decimal = Field(ge=0, le=1)
+    reason_en: str
+
+
 KINDS: dict[str, type[Record]] = {
     "plans": Plan,
     "elements": Element,
@@ -363,6 +392,7 @@ class Loaded:
 class RecordSet:
     records: list[Loaded] = field(default_factory=list)
     cities: list[City] = field(default_factory=list)
+    links: list[Loaded] = field(default_factory=list)
 
     def of(self, kind: str, document: str | None = None) -> list[Loaded]:
         return [r for r in self.records if r.kind == kind and (document is None or r.document == document)]
@@ -405,6 +435,12 @@ def load_records(data_dir: Path) -> RecordSet:
     result = RecordSet()
     for path in sorted(data_dir.glob("*/*.yaml")):
         document = path.parent.name
+        if document == "linkage":
+            raw = load_yaml(path) or []
+            for i, item in enumerate(raw):
+                link = validate_model(Link, item, path, i)
+                result.links.append(Loaded(document, "links", link, item, path, item["__line__"]))  # type: ignore[arg-type]
+            continue
         if document == "reference":
             if path.stem == "cities":
                 raw = load_yaml(path) or []

@@ -23,7 +23,8 @@ from .normalize import compact, dates_in, numbers_in
 from .records import ISO_DATE, Loaded, RecordError, load_records, parse_lines
 from .sources import Source, load_catalog
 
-CONTROL_KEYS = {"id", "lines", "plan", "kind", "role", "flags", "city", "in_office", "dataset", "__line__"}
+CONTROL_KEYS = {"id", "lines", "plan", "kind", "role", "flags", "city", "in_office", "dataset", "__line__",
+                "document", "relation", "asserted_by", "confidence", "ref"}
 CONTROL_SUFFIXES = ("_ref", "_refs", "_en", "_code", "_codes")
 
 
@@ -69,45 +70,53 @@ class Passage:
         return compact(text) in self.compact
 
 
-def _values(raw: Any, path: str, passage: Passage, passages) -> Iterator[tuple[str, Any, Passage]]:
-    """(field path, value, passage to check against) for every source value in ``raw``."""
+def _values(raw: Any, path: str, passage: Passage | None, passages) -> Iterator[tuple[str, Any, Passage]]:
+    """(field path, value, passage to check against) for every source value in ``raw``.
+
+    A nested mapping with its own ``lines`` (and, in links, its own ``document``) is checked there.
+    """
     if isinstance(raw, dict):
-        if raw.get("lines") is not None and path:
-            passage = passages(raw["lines"])
+        if raw.get("lines") is not None and (path or passage is None):
+            passage = passages(raw["lines"], raw.get("document"))
         for key, value in raw.items():
             if is_source_key(key):
                 yield from _values(value, f"{path}.{key}" if path else key, passage, passages)
     elif isinstance(raw, list):
         for i, item in enumerate(raw):
             yield from _values(item, f"{path}[{i}]", passage, passages)
+    elif passage is None:
+        raise RecordError(f"{path}: a value with no cited lines")
     else:
         yield path, raw, passage
 
 
-def check_record(loaded: Loaded, source: Source) -> list[Miss]:
+def check_record(loaded: Loaded, catalog: dict[str, Source]) -> list[Miss]:
     cache: dict[str, Passage] = {}
 
-    def passages(spec) -> Passage:
-        key = repr(spec)
+    def passages(spec, document: str | None = None) -> Passage:
+        document = document or loaded.document
+        if document not in catalog:
+            raise RecordError(f"{loaded.where}: '{document}' is not a document of sources/catalog.yaml")
+        key = repr((document, spec))
         if key not in cache:
-            cache[key] = Passage(source.passage(parse_lines(spec)))
+            cache[key] = Passage(catalog[document].passage(parse_lines(spec)))
         return cache[key]
 
     misses = []
-    for field, value, passage in _values(loaded.raw, "", passages(loaded.raw["lines"]), passages):
+    for field, value, passage in _values(loaded.raw, "", None, passages):
         if not passage.holds(value):
-            misses.append(Miss(loaded.where, field, value, f"{source.meta.id}:{_cited(loaded.raw, field)}"))
+            misses.append(Miss(loaded.where, field, value, _cited(loaded.raw, field, loaded.document)))
     return misses
 
 
-def _cited(raw: dict, field: str) -> str:
-    """The lines a field was checked against, for the message."""
-    node, cited = raw, raw["lines"]
+def _cited(raw: dict, field: str, document: str) -> str:
+    """The document and lines a field was checked against, for the message."""
+    node, cited = raw, raw.get("lines")
     for part in re.findall(r"[^.\[\]]+", field):
         node = node[int(part)] if isinstance(node, list) else node.get(part) if isinstance(node, dict) else None
         if isinstance(node, dict) and node.get("lines") is not None:
-            cited = node["lines"]
-    return str(cited)
+            cited, document = node["lines"], node.get("document", document)
+    return f"{document}:{cited}"
 
 
 def check_all(data_dir: Path, sources_dir: Path) -> list[Miss]:
@@ -115,10 +124,11 @@ def check_all(data_dir: Path, sources_dir: Path) -> list[Miss]:
     records = load_records(data_dir)
     misses: list[Miss] = []
     for loaded in records.records:
-        source = catalog.get(loaded.document)
-        if source is None:
+        if loaded.document not in catalog:
             raise RecordError(f"{loaded.path}: folder '{loaded.document}' is not a document of sources/catalog.yaml")
-        misses.extend(check_record(loaded, source))
+        misses.extend(check_record(loaded, catalog))
+    for loaded in records.links:
+        misses.extend(check_record(loaded, catalog))
     return misses
 
 
