@@ -26,6 +26,11 @@ opens the store read-write, applies the change and exits, then a fresh pool re-o
 Read-only pyoxigraph stores are snapshots and must not stay open while another process writes
 (FIELD-NOTES), hence the restart. Writes are rare here (the graph is rebuilt from records), so the
 ~1 s pause is the price of a sound design.
+
+A rebuilt store switched in under ``store_path`` (the ``current`` symlink) is noticed at the next
+query: the pool restarts on the new directory. Spawned processes re-import the parent's
+``__main__``: a script that creates the app must use the ``if __name__ == "__main__":`` guard
+(``plankg serve`` and pytest do).
 """
 
 from __future__ import annotations
@@ -447,8 +452,21 @@ class Engine:
             self._paused = False
             self._gate.notify_all()
 
+    def _follow_switch(self) -> None:
+        """Re-open the pool when ``store_path`` (the ``current`` symlink) now points elsewhere: a
+        build switched a new store in. Costs one readlink per query."""
+        store = Path(self.settings.store_path)
+        current = os.path.realpath(store) if store.exists() else None
+        if current is None or current == self.path:
+            return
+        with self._write_lock:  # one restart at a time; never during a write
+            if os.path.realpath(store) != self.path:
+                log.info("store switched to %s: restarting readers", os.path.realpath(store))
+                self.restart()
+
     def _call(self, req: dict, timeout: float | None = None) -> tuple:
         timeout = self.settings.query_timeout_s if timeout is None else timeout
+        self._follow_switch()
         if not self._slots.acquire(blocking=False):
             raise QueryError("unavailable", f"too many concurrent queries (limit {self.settings.workers * 2}); "
                              "retry shortly", headers={"Retry-After": "1"})

@@ -607,8 +607,11 @@ async def named_query(request: Request, name: str) -> Response:
     format_values = [v for k, v in items if k == "format"]
     given: dict[str, list[str]] = {}
     for key, value in items:
-        if key != "format":
+        # An empty value (an empty form field) means "not given": the default or unbound.
+        if key != "format" and value != "":
             given.setdefault(key, []).append(value)
+        elif key != "format":
+            given.setdefault(key, [])
     try:
         substitutions = query.substitutions(given)
     except ParameterError as e:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF
 
 from .context import MappingContext

@@ -86,6 +86,7 @@ class MappingContext:
     org_ids: set[str] = field(default_factory=set)
     _pending_refs: list[tuple[URIRef, str, Loaded]] = field(default_factory=list)
     _passages: set[URIRef] = field(default_factory=set)
+    _labels: dict[tuple[URIRef, str], Literal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for prefix, ns in PREFIXES.items():
@@ -124,6 +125,10 @@ class MappingContext:
             return self.element("", ref)
         return self.plan(ref) if ref in self.plan_ids or ref not in self.org_ids else self.org(ref)
 
+    def actor(self, ref: str) -> URIRef:
+        """An organisation id, or a 6-digit city code for the city itself (市の役割)."""
+        return self.city(ref) if ref.isdigit() and len(ref) == 6 else self.org(ref)
+
     def fiscal_year(self, year: str) -> URIRef:
         return self.iri("period", f"fy{year}")
 
@@ -149,6 +154,16 @@ class MappingContext:
         if missing:
             lines = [f"{loaded.where}: reference '{ref}' names no record" for ref, loaded in missing[:20]]
             raise RecordError("\n".join(lines))
+
+    def label(self, graph: Graph, iri: URIRef, text: str, lang: str = "ja") -> None:
+        """One rdfs:label per language; a different wording from another record becomes skos:altLabel.
+
+        Documents name the same element slightly differently (産み/生み); the first document
+        read (data/ in path order) gives the label, the others are kept as alternatives.
+        """
+        literal = ja(text) if lang == "ja" else en(text)
+        first = self._labels.setdefault((iri, lang), literal)
+        graph.add((iri, RDFS.label if first == literal else SKOS.altLabel, literal))
 
     # --- provenance ---------------------------------------------------------------
     def passage(self, document: str, spec) -> URIRef:

@@ -8,9 +8,9 @@ figure (baseline, target, expected, actual per year, current, previous) is a
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, en, ja
+from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, ja
 from .normalize import compact
 from .records import Indicator, Loaded, Observation, RecordSet
 
@@ -45,9 +45,9 @@ def _map_indicator(ctx: MappingContext, loaded: Loaded) -> None:
     g.add((iri, RDF.type, INDICATOR_CLASSES[ind.kind]))
     g.add((iri, RDF.type, MPLAN.Indicator))
     g.add((iri, MPLAN.inPlan, ctx.refer(ctx.plan(ind.plan), ind.plan, loaded)))
-    g.add((iri, RDFS.label, ja(ind.label)))
+    ctx.label(g, iri, ind.label)
     if ind.label_en:
-        g.add((iri, RDFS.label, en(ind.label_en)))
+        ctx.label(g, iri, ind.label_en, "en")
     if ind.number:
         g.add((iri, MPLAN.displayNumber, Literal(ind.number.strip())))
     for ref in ind.measures_refs:

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .context import MPLAN, MappingContext, en
-from .records import Link, LinkSide, Loaded, RecordSet
+from .records import Link, LinkSide, RecordSet
 
 PREDICATES = {
     "positioned-under": MPLAN.positionedUnder, "based-on": MPLAN.basedOn, "serves": MPLAN.serves,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, XSD
 
-from .context import CODE, MPLAN, MappingContext, date_literal, decimal_literal, en, ja
+from .context import CODE, MPLAN, MappingContext, date_literal, decimal_literal, ja
 from .normalize import clean_label, parse_ordinal
 from .records import Agreement, Loaded, MayorTerm, Organization, RecordSet
 
@@ -34,9 +34,9 @@ def _map_organization(ctx: MappingContext, loaded: Loaded) -> None:
     if o.kind == "wide-area-body":
         g.add((iri, RDF.type, ORG.OrganizationalCollaboration))
     g.add((iri, MPLAN.organizationKind, CODE[f"organization-kind/{o.kind}"]))
-    g.add((iri, RDFS.label, ja(o.label)))
+    ctx.label(g, iri, o.label)
     if o.label_en:
-        g.add((iri, RDFS.label, en(o.label_en)))
+        ctx.label(g, iri, o.label_en, "en")
     if o.parent_ref:
         g.add((iri, ORG.subOrganizationOf, ctx.refer(ctx.org(o.parent_ref), o.parent_ref, loaded)))
     if o.city:

@@ -7,7 +7,7 @@ stated on the project's record.
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, MappingContext, date_literal, decimal_literal, en, ja
 from .records import Element, Loaded, Plan, RecordSet
@@ -45,8 +45,8 @@ def _map_plan(ctx: MappingContext, loaded: Loaded) -> None:
     g.add((iri, RDF.type, PROV.Entity))
     g.add((iri, DCTERMS.title, ja(plan.title)))
     g.add((iri, DCTERMS.title, en(plan.title_en)))
-    g.add((iri, RDFS.label, ja(plan.title)))
-    g.add((iri, RDFS.label, en(plan.title_en)))
+    ctx.label(g, iri, plan.title)
+    ctx.label(g, iri, plan.title_en, "en")
     g.add((iri, MPLAN.planKind, CODE[f"plan-kind/{plan.kind}"]))
     for alias in plan.alias:
         g.add((iri, SKOS.altLabel, ja(alias)))
@@ -69,6 +69,8 @@ def _map_plan(ctx: MappingContext, loaded: Loaded) -> None:
         ref = getattr(plan, field)
         if ref:
             g.add((iri, prop, ctx.refer(ctx.plan(ref), ref, loaded)))
+    for ref in plan.related_plan_refs:
+        g.add((iri, MPLAN.relatedPlan, ctx.refer(ctx.plan(ref), ref, loaded)))
     ctx.derive(g, iri, loaded)
 
 
@@ -81,9 +83,9 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
     g.add((iri, RDF.type, MPLAN.PlanElement))
     g.add((iri, MPLAN.inPlan, plan))
     g.add((iri, MPLAN.elementKind, CODE[f"element-kind/{el.kind}"]))
-    g.add((iri, RDFS.label, ja(el.label)))
+    ctx.label(g, iri, el.label)
     if el.label_en:
-        g.add((iri, RDFS.label, en(el.label_en)))
+        ctx.label(g, iri, el.label_en, "en")
     if el.number:
         g.add((iri, MPLAN.displayNumber, Literal(el.number.strip())))
     parent = ctx.refer(ctx.element(el.plan, el.parent_ref), el.parent_ref, loaded) if el.parent_ref else plan
@@ -109,7 +111,7 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
     for ref in el.related_plan_refs:
         g.add((iri, MPLAN.relatedPlan, ctx.refer(ctx.plan(ref), ref, loaded)))
     for ref in el.responsible_refs:
-        g.add((iri, MPLAN.responsibleUnit, ctx.refer(ctx.org(ref), ref, loaded)))
+        g.add((iri, MPLAN.responsibleUnit, ctx.refer(ctx.actor(ref), ref, loaded)))
     for ref in el.related_refs:
         g.add((iri, MPLAN.relatedUnit, ctx.refer(ctx.org(ref), ref, loaded)))
     ctx.derive(g, iri, loaded)

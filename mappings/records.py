@@ -102,6 +102,7 @@ class Plan(Record):
     based_on_ref: str | None = None          # plan id: built on / 基本とし
     previous_ref: str | None = None          # plan id: the edition it succeeds
     evaluates_ref: str | None = None         # plan id, for kind evaluation
+    related_plan_refs: list[str] = []        # plan ids it is kept consistent with (整合)
     description: str | None = None
 
 
@@ -148,7 +149,7 @@ class Element(Record):
     results: str | None = None       # 実績・件数
     flags: list[ElementFlag] = []
     relisted_from_ref: str | None = None   # element where a (再掲) project is listed first
-    responsible_refs: list[str] = []       # organization ids (担当課)
+    responsible_refs: list[str] = []       # organization ids (担当課), or a 6-digit city code for the city
     related_refs: list[str] = []           # organization ids (関係課所)
     serves_refs: list[str] = []            # element refs it contributes to, beyond its parent
     related_plan_refs: list[str] = []      # plan ids of related plans (関連計画)

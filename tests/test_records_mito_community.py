@@ -197,8 +197,8 @@ def test_references_resolve(records):
 
 
 def test_every_value_is_at_its_lines(records):
-    source = load_catalog(ROOT / "sources")[DOC]
-    misses = [m for loaded in records.records if loaded.document == DOC for m in check_record(loaded, source)]
+    catalog = load_catalog(ROOT / "sources")
+    misses = [m for loaded in records.records if loaded.document == DOC for m in check_record(loaded, catalog)]
     assert misses == []
 
 
@@ -214,3 +214,60 @@ def test_statistics_file_is_generated_by_the_script():
     generated += module.sentence_figures(lines)
     on_disk = strip_lines(load_yaml(ROOT / "data" / DOC / "statistics.yaml"))
     assert on_disk == generated
+
+
+# --- the competency questions (tests/competency/mito-community-plan-3.yaml) agree with the records ----
+
+@pytest.fixture(scope="module")
+def questions():
+    raw = strip_lines(load_yaml(ROOT / "tests" / "competency" / f"{DOC}.yaml"))
+    return {q["id"]: q for q in raw}
+
+
+def test_competency_questions_name_existing_records(records, questions):
+    assert len(questions) >= 6
+    ids = {r.record.id for r in records.records if r.document == DOC}
+    for q in questions.values():
+        assert set(q["records"]) <= ids, q["id"]
+        assert q["question_ja"] and q["question_en"] and q["answer"] and q["lines"]
+
+
+def test_competency_answers_follow_from_the_records(records, questions):
+    els = elements(records, PLAN)
+    measures = [{"number": e.number, "measure": e.label} for e in els.values() if e.parent_ref == "basic-policy-3"]
+    assert questions["cp3-measures-of-basic-policy-3"]["answer"] == measures
+
+    rows = []
+    for i in by_id(records, "indicators").values():
+        current, target = i.observations
+        rows.append({
+            "basic_policy": els[i.measures_refs[0]].number, "indicator": i.label, "unit": i.unit,
+            "current": float(current.value),
+            "target_value": None if target.value is None else float(target.value),
+            "target_text": target.value_text, "target_refers_to_fiscal_year": target.refers_to_fiscal_year,
+        })
+    assert questions["cp3-target-indicators"]["answer"] == rows
+
+    first = questions["cp3-membership-rate-2008-and-target"]["answer"][0]
+    assert first["membership_rate"] == stat(records, "table-1-fy2008-membership-rate").value
+    assert first["target_rate"] == by_id(records, "indicators")["chonaikai-membership-rate"].observations[1].value
+
+    change = questions["cp3-membership-decline-1998-2013"]["answer"][0]
+    assert change["change"] == (stat(records, "table-1-fy2013-member-households").value
+                                - stat(records, "table-1-fy1998-member-households").value)
+
+    table_3 = [s for s in by_id(records, "statistics").values() if s.dataset == "table-3" and s.measure == "参加人数"]
+    peak = max(table_3, key=lambda s: s.value)
+    assert questions["cp3-leader-training-peak"]["answer"] == [{
+        "fiscal_year": peak.fiscal_year, "sessions": stat(records, f"table-3-fy{peak.fiscal_year}-sessions").value,
+        "participants": peak.value}]
+
+    orgs = by_id(records, "organizations")
+    sections = [o.label for o in orgs.values()
+                if o.parent_ref == "mito-sumiyoi-machizukuri-suishin-kyogikai" and o.kind == "committee"]
+    assert [r["organization"] for r in questions["cp3-council-sections"]["answer"]] == sections
+
+    areas = elements(records, PREVIOUS)
+    counted = [{"number": a.number, "area": a.label, "items": sum(1 for e in areas.values() if e.parent_ref == a.id)}
+               for a in areas.values() if a.kind == "goal"]
+    assert questions["cp3-previous-plan-areas"]["answer"] == counted

@@ -93,7 +93,7 @@ def test_element_counts(elements):
 
 def test_goals_have_assessment_and_direction(elements):
     goals = [e for e in elements.values() if e.kind == "goal"]
-    assert [g.number for g in sorted(goals, key=lambda g: g.id)] == ["I", "II", "Ⅲ", "IV"]
+    assert [g.number for g in sorted(goals, key=lambda g: g.id)] == ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"]
     for goal in goals:
         assert goal.assessment and goal.assessment.endswith("評価する。")
         assert goal.direction

@@ -1,0 +1,67 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+The Engine (reader pool) starts with the app's lifespan and stops with it; ``app.state.settings``
+and ``app.state.engine`` are the shared state every router uses. Routers: the SPARQL protocol
+(kgservice.protocol), updates and the Graph Store Protocol (kgservice.updates), and — when their
+modules exist — named queries, linked-data pages and the query page (each a module with a
+``router`` and optionally ``install(app)`` run at creation, so a bad named query fails early).
+
+Middleware, outermost first: CORS (also on error responses), then a catch-all that turns an
+unexpected exception into the 500 error envelope.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from kgservice import errors, protocol, updates
+from kgservice.engine import Engine
+from kgservice.settings import Settings
+
+log = logging.getLogger("kgservice")
+
+OPTIONAL_ROUTERS = ("named_queries", "pages", "query_page")
+EXPOSED_HEADERS = ["X-Result-Truncated", "X-Result-Max-Rows", "X-Result-Rows", "Warning", "Retry-After",
+                   "Location", "WWW-Authenticate"]
+
+
+def create_app(settings: Settings) -> FastAPI:
+    engine = Engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await run_in_threadpool(engine.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(engine.close)
+
+    app = FastAPI(title="plankg SPARQL service",
+                  description="Knowledge graph of Japanese municipal policy plans: SPARQL 1.1 Protocol, "
+                              "Graph Store Protocol, named queries and linked-data pages.",
+                  lifespan=lifespan, docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.engine = engine
+    errors.install(app)
+    app.include_router(protocol.router)
+    app.include_router(updates.router)
+    for name in OPTIONAL_ROUTERS:
+        if importlib.util.find_spec(f"kgservice.{name}") is None:
+            continue
+        module = importlib.import_module(f"kgservice.{name}")  # an import error here is a real bug: raise
+        if hasattr(module, "install"):
+            module.install(app)
+        app.include_router(module.router)
+    app.add_middleware(errors.CatchAllMiddleware)
+    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                       allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+                       allow_headers=["Accept", "Authorization", "Content-Type"],
+                       expose_headers=EXPOSED_HEADERS, max_age=600)
+    return app

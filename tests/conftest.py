@@ -1,0 +1,109 @@
+"""Shared fixtures: a test store built from tests/fixtures/service.trig, and live uvicorn servers on
+free loopback ports (the tests talk real HTTP).
+
+- ``server``: read-only service (no update token), query timeout 2 s, max_rows 50, 2 workers.
+- ``update_server``: its own copy of the store, updates on with token ``UPDATE_TOKEN``.
+- ``build_store(dir)``: a fresh store directory laid out like var/store (``current`` symlink).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import uvicorn
+
+from kgservice.app import create_app
+from kgservice.settings import Settings
+
+FIXTURE = Path(__file__).parent / "fixtures" / "service.trig"
+BASE = "https://plankg.org/"
+REFERENCE_GRAPH = BASE + "graph/reference"
+OVERVIEW_GRAPH = BASE + "graph/mito-overview-2023"
+FIXTURE_TRIPLES = 41  # triples in service.trig (18 in the overview graph, 23 in reference)
+UPDATE_TOKEN = "test-token-不可視-42"
+
+
+def build_store(root: Path) -> Path:
+    """Load the fixture into ``root/store-1`` and point ``root/current`` at it; return the symlink."""
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / "store-1"
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    link = root / "current"
+    link.symlink_to(target.name)
+    return link
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn (one process) in a background thread of the test process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=settings.port, log_level="warning",
+                                lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.url = f"http://127.0.0.1:{settings.port}"
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "/sparql"
+
+    def start(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+    def client(self, **kwargs) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
+
+
+def _settings(store: Path, **overrides) -> Settings:
+    values = dict(store_path=store, base_iri=BASE, host="127.0.0.1", port=free_port(), query_timeout_s=2.0,
+                  max_rows=50, max_request_bytes=4096, workers=2, update_token=None)
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    live = LiveServer(_settings(build_store(tmp_path_factory.mktemp("store")))).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def update_server(tmp_path_factory):
+    live = LiveServer(_settings(build_store(tmp_path_factory.mktemp("store-rw")), update_token=UPDATE_TOKEN,
+                                max_request_bytes=65536)).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def http(server):
+    with server.client() as client:
+        yield client
