@@ -237,12 +237,12 @@ _CONSTRUCT_BODY = f"""
   {{ {{ SELECT ?this ?s ?ip WHERE {{ ?s ?ip ?this }} LIMIT {INCOMING_LIMIT} }}
      OPTIONAL {{ ?s ?slp ?sl VALUES ?slp {{ rdfs:label skos:prefLabel dct:title foaf:name }} }} }}"""
 
-Q_CONSTRUCT = sparql_prefixes(["rdfs", "skos", "dct", "foaf"]) + f"""
+Q_CONSTRUCT = sparql_prefixes() + f"""
 CONSTRUCT {{ ?this ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip ?this . ?s ?slp ?sl . }}
 WHERE {{{_CONSTRUCT_BODY}
 }}"""
 
-Q_CONSTRUCT_NS = sparql_prefixes(["rdfs", "skos", "dct", "foaf"]) + f"""
+Q_CONSTRUCT_NS = sparql_prefixes() + f"""
 CONSTRUCT {{ ?this ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip ?this . ?s ?slp ?sl . ?t ?tp ?to . ?to ?tbp ?tbo . }}
 WHERE {{{_CONSTRUCT_BODY}
   UNION
@@ -346,18 +346,32 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
     for lit in own_labels:
         own.add({"value": iri}, lit)
     title = own.get(iri) or curie(iri, base)
-    other_labels = [lit for lit in own_labels if lit["value"] != title]
+    other_labels, seen_labels = [], {title}
+    for lit in own_labels:
+        if lit["value"] not in seen_labels:
+            seen_labels.add(lit["value"])
+            other_labels.append(lit)
     total_in = int(in_count[0]["n"]["value"]) if in_count else 0
     return render(
         request, "resource.html", title=title, iri=iri, types=types, other_labels=other_labels,
-        outgoing={g: dict(ps) for g, ps in outgoing.items()},
-        incoming={g: dict(ps) for g, ps in incoming.items()},
+        outgoing={g: _ordered(ps, base) for g, ps in sorted(outgoing.items())},
+        incoming={g: _ordered(ps, base) for g, ps in sorted(incoming.items())},
         incoming_total=total_in, incoming_shown=len(seen_in),
         blank={b: dict(ps) for b, ps in blank.items()}, passages=list(passages.values()),
         terms=list(terms.values()), graph_label=lambda g: _graph_label(g, base),
         pred_label=labels.get, alternates=_alternates(request, iri),
         headers=_headers(request, iri),
     )
+
+
+_FIRST = [RDF_TYPE] + [PREFIXES[p.split(":")[0]] + p.split(":")[1] for p in LABEL_PROPS]
+
+
+def _ordered(props: dict[str, list], base: str) -> dict[str, list]:
+    """Type and labels first, then the other properties by their prefixed name."""
+    def key(p: str) -> tuple:
+        return (_FIRST.index(p), "") if p in _FIRST else (len(_FIRST), curie(p, base))
+    return {p: props[p] for p in sorted(props, key=key)}
 
 
 def _alternates(request: Request, iri: str) -> list[dict[str, str]]:

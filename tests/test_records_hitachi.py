@@ -51,17 +51,20 @@ def test_chapter_and_policies(elements):
     assert all(e.plan == PLAN for e in elements.values())
 
 
-@pytest.mark.parametrize("n, initiatives, achievements, issues, aimed_paragraphs, related", [
-    (1, 3, 5, 3, 3, 1), (2, 2, 3, 2, 2, 1), (3, 2, 6, 2, 2, 4),
-    (4, 3, 7, 3, 3, 4), (5, 4, 8, 4, 3, 4), (6, 3, 8, 3, 4, 11),
+@pytest.mark.parametrize("n, initiatives, achievements, issues, aimed_paragraphs, related, related_plans", [
+    (1, 3, 5, 3, 3, 1, 2), (2, 2, 3, 2, 2, 1, 2), (3, 2, 6, 2, 2, 4, 1),
+    (4, 3, 7, 3, 3, 4, 3), (5, 4, 8, 4, 3, 4, 1), (6, 3, 8, 3, 4, 11, 5),
 ])
-def test_policy_contents(elements, n, initiatives, achievements, issues, aimed_paragraphs, related):
+def test_policy_contents(elements, records, n, initiatives, achievements, issues, aimed_paragraphs, related, related_plans):
     policy = elements[f"ch6-policy-{n}"]
     assert len(children(elements, policy.id, "initiative")) == initiatives
     assert len(policy.achievements) == achievements
     assert len(policy.issues) == issues
     assert len(policy.aimed_state.split("\n")) == aimed_paragraphs
     assert len(policy.related_refs) == related
+    assert len(policy.related_plan_refs) == related_plans
+    plan_ids = {r.record.id for r in records.of("plans")}
+    assert set(policy.related_plan_refs) <= plan_ids
     assert policy.basic_policy and policy.text
 
 

@@ -1,0 +1,241 @@
+"""``plankg``: build, serve, query, validate and export the knowledge graph.
+
+Exit codes (every command):
+  0  ok
+  1  validation or verification failed (SHACL violations, values not at their source lines, a build error)
+  2  usage or bad input (unknown option, bad query, unknown format)
+  3  store missing or unavailable (run ``plankg build``)
+
+Settings come from options, then ``PLANKG_*`` environment variables (and ``PORT``), then defaults
+(kgservice.settings).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from kgservice.settings import Settings
+
+OK, FAILED, USAGE, UNAVAILABLE = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="plankg", no_args_is_help=True, add_completion=False,
+    help="Knowledge graph of Japanese municipal plans. Exit codes: 0 ok; 1 validation/verification "
+         "failed; 2 usage/bad input; 3 store missing/unavailable.",
+)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _fail(code: int, message: str) -> None:
+    typer.echo(f"plankg: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    store: Optional[Path] = typer.Option(None, help="Store path (the `current` symlink). Env PLANKG_STORE_PATH."),
+    dumps: Optional[Path] = typer.Option(None, help="Dumps root. Env PLANKG_DUMPS_PATH."),
+    base_iri: Optional[str] = typer.Option(None, help="Base IRI of minted IRIs. Env PLANKG_BASE_IRI."),
+    root: Path = typer.Option(Path("."), help="Project root holding data/, sources/, ontology/."),
+) -> None:
+    try:
+        settings = Settings.from_env(store_path=store, dumps_path=dumps, base_iri=base_iri)
+    except ValueError as exc:
+        _fail(USAGE, f"bad settings: {exc}")
+    ctx.obj = {"settings": settings, "root": root.resolve()}  # absolute: rdflib mis-joins relative paths
+
+
+def _build_config(ctx: typer.Context):
+    from mappings.build import BuildConfig
+
+    s, root = _settings(ctx), ctx.obj["root"]
+    return BuildConfig(root / "data", root / "sources", root / "ontology",
+                       store_root=s.store_path.parent, dumps_root=s.dumps_path, base_iri=s.base_iri)
+
+
+def _run_build(ctx: typer.Context) -> None:
+    from mappings.build import BuildError, build
+
+    try:
+        report = build(_build_config(ctx), progress=lambda step: typer.echo(f"… {step}", err=True))
+    except BuildError as exc:
+        _fail(FAILED, f"build failed:\n{exc}")
+    typer.echo(f"built {report.triples} triples from {report.records} records in {report.seconds:.1f} s "
+               f"→ {report.store_path}", err=True)
+    for graph, n in report.triples_per_graph.items():
+        typer.echo(f"  {n:>8}  {graph}", err=True)
+
+
+@app.command("build")
+def build_cmd(ctx: typer.Context) -> None:
+    """Verify and map the records, validate with SHACL, load a new store and switch it in."""
+    _run_build(ctx)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Optional[str] = typer.Option(None, help="Bind address. Env PLANKG_HOST."),
+    port: Optional[int] = typer.Option(None, help="Port. Env PORT or PLANKG_PORT."),
+    workers: Optional[int] = typer.Option(None, help="Query worker processes. Env PLANKG_WORKERS."),
+    timeout: Optional[float] = typer.Option(None, help="Query timeout in seconds. Env PLANKG_QUERY_TIMEOUT_S."),
+) -> None:
+    """Run the service (one uvicorn process; queries run in worker processes). Builds the store first
+    when there is none. Updates are on only when PLANKG_UPDATE_TOKEN is set."""
+    import uvicorn
+
+    from kgservice.app import create_app
+
+    base = _settings(ctx)
+    try:
+        settings = base.model_copy(update={k: v for k, v in
+                                           dict(host=host, port=port, workers=workers, query_timeout_s=timeout).items()
+                                           if v is not None})
+        settings = Settings(**settings.model_dump())  # validate the overrides
+    except ValueError as exc:
+        _fail(USAGE, f"bad settings: {exc}")
+    if not settings.store_path.exists():
+        typer.echo(f"no store at {settings.store_path}: building it first", err=True)
+        _run_build(ctx)
+    # One process: uvicorn --workers loses TCP_NODELAY (FIELD-NOTES); parallelism is in the engine.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, workers=1, log_level="info")
+
+
+_FORMAT_HELP = "Result format: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, trig, rdfxml, jsonld."
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    text: Optional[str] = typer.Argument(None, help="The SPARQL query (or use --file, or '-' for stdin)."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the query from this file."),
+    format: Optional[str] = typer.Option(None, "--format", help=_FORMAT_HELP),
+    max_rows: int = typer.Option(0, help="Stop after this many rows/triples (0: no cap); a cut is reported on stderr."),
+) -> None:
+    """Run a SPARQL query against the store and write the result to stdout."""
+    from kgservice import formats
+    from kgservice.engine import _query
+    from kgservice.errors import ServiceError
+    from kgservice.sparqltext import check_remote, scan
+
+    if file is not None and text is not None:
+        _fail(USAGE, "give the query as an argument or with --file, not both")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail(USAGE, f"cannot read {file}: {exc}")
+    elif text == "-" or text is None:
+        text = sys.stdin.read()
+    scanned = scan(text)
+    refusal = check_remote(text, scanned, list(_settings(ctx).service_allowlist))
+    if refusal:
+        _fail(USAGE, refusal)
+    form = scanned.form
+    kind = {"select": "results", "ask": "results", "construct": "graph", "describe": "graph"}.get(form)
+    try:
+        fmt = formats.choose(None, [format] if format else [], kind)
+    except ServiceError as exc:
+        _fail(USAGE, exc.message)
+    store = _open_store(ctx)
+    import pyoxigraph as ox
+
+    settings = _settings(ctx)
+    reply = _query(ox, store, {"query": text, "format": fmt.name, "union": settings.union_default_graph,
+                               "max_rows": max_rows or sys.maxsize - 1})
+    if reply[0] == "error":
+        _fail(USAGE if reply[1] == "bad_request" else UNAVAILABLE, reply[2])
+    _, body, _, _, rows, truncated = reply
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
+    if truncated:
+        typer.echo(f"plankg: result truncated to {rows} rows (--max-rows)", err=True)
+
+
+def _open_store(ctx: typer.Context):
+    import pyoxigraph as ox
+
+    path = _settings(ctx).store_path
+    if not path.exists():
+        _fail(UNAVAILABLE, f"no store at {path}; run `plankg build`")
+    try:
+        return ox.Store.read_only(str(path.resolve()))
+    except OSError as exc:
+        _fail(UNAVAILABLE, f"cannot open the store at {path}: {exc}")
+
+
+@app.command()
+def validate(ctx: typer.Context) -> None:
+    """Verify the records against their source lines, map them and validate the graph with SHACL."""
+    try:
+        from mappings.build import BuildError, map_records
+        from mappings.build import validate as shacl_validate
+    except ImportError as exc:
+        _fail(UNAVAILABLE, f"the validation is not available: {exc}")
+    config = _build_config(ctx)
+    try:
+        mapped, n_records = map_records(config)
+        violations = shacl_validate(config, mapped)
+    except BuildError as exc:
+        _fail(FAILED, str(exc))
+    for violation in violations:
+        typer.echo(violation.describe(mapped.origin), err=True)
+    if violations:
+        _fail(FAILED, f"{len(violations)} SHACL violation(s)")
+    typer.echo(f"ok: {n_records} records verified and mapped; the graph conforms to the shapes", err=True)
+
+
+EXPORTS = {"nquads": "plankg.nq", "trig": "plankg.trig", "turtle": "plankg.ttl", "jsonld": "plankg.jsonld"}
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    path: Optional[Path] = typer.Argument(None, help="A file, or a directory for one file per format "
+                                                     "(default: the dumps root)."),
+    format: list[str] = typer.Option([], "--format", help="nquads, trig, turtle, jsonld (repeatable; "
+                                                          "default: from the file suffix, or all four)."),
+) -> None:
+    """Write dumps of the store. Turtle holds the union of the named graphs (graph names are lost);
+    N-Quads, TriG and JSON-LD keep them."""
+    import pyoxigraph as ox
+
+    by_suffix = {Path(name).suffix: fmt for fmt, name in EXPORTS.items()}
+    unknown = [f for f in format if f not in EXPORTS]
+    if unknown:
+        _fail(USAGE, f"unknown export format {unknown[0]!r}; use one of {', '.join(EXPORTS)}")
+    target = path or _settings(ctx).dumps_path
+    if target.suffix and not target.is_dir():
+        if len(format) > 1:
+            _fail(USAGE, "one file takes one format")
+        fmt = format[0] if format else by_suffix.get(target.suffix)
+        if fmt is None:
+            _fail(USAGE, f"cannot tell the format of {target.name}; give --format")
+        jobs = [(fmt, target)]
+    else:
+        jobs = [(f, target / EXPORTS[f]) for f in (format or list(EXPORTS))]
+    store = _open_store(ctx)
+    rdf = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
+           "jsonld": ox.RdfFormat.JSON_LD}
+    for fmt, out in jobs:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if rdf[fmt].supports_datasets:
+            data = store.dump(format=rdf[fmt])
+        else:  # fold the graphs: a triple in two graphs is written once
+            union = ox.Store()
+            union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
+            data = union.dump(format=rdf[fmt], from_graph=ox.DefaultGraph())
+        out.write_bytes(data)
+        typer.echo(f"wrote {out} ({len(data)} bytes)", err=True)
+
+
+if __name__ == "__main__":
+    app()
