@@ -25,6 +25,7 @@ Also here: the home page (``GET /``) and the HTML helpers the other page modules
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict, defaultdict
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,10 @@ class Labels:
 # --- the description of one resource -----------------------------------------------------
 
 _LABEL_PATH = "(rdfs:label|skos:prefLabel|dct:title|foaf:name)"
+# Parts of a resource shown (and served) with it: its blank nodes and its own hash IRIs
+# (a passage's selectors are <passage#exact>, <passage#line=133,134>).
+_PART = 'isBlank(?o) || STRSTARTS(STR(?o), CONCAT(STR(?this), "#"))'
+
 
 Q_EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 
@@ -199,7 +204,7 @@ SELECT ?this ?g ?p ?o ?oLabel ?pLabel ?bp ?bo ?boLabel WHERE {{
   GRAPH ?g {{ ?this ?p ?o }}
   OPTIONAL {{ ?o {_LABEL_PATH} ?oLabel }}
   OPTIONAL {{ ?p rdfs:label ?pLabel }}
-  OPTIONAL {{ FILTER(isBlank(?o)) GRAPH ?g {{ ?o ?bp ?bo }} OPTIONAL {{ ?bo {_LABEL_PATH} ?boLabel }} }}
+  OPTIONAL {{ FILTER({_PART}) GRAPH ?g {{ ?o ?bp ?bo }} OPTIONAL {{ ?bo {_LABEL_PATH} ?boLabel }} }}
 }} LIMIT 5000"""
 
 Q_IN = sparql_prefixes(["rdfs", "skos", "dct", "foaf"]) + f"""
@@ -211,9 +216,10 @@ SELECT ?this ?g ?s ?p ?sLabel ?pLabel WHERE {{
 
 Q_IN_COUNT = "SELECT ?this (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?this } } GROUP BY ?this"
 
-Q_PROV = sparql_prefixes(["prov", "oa", "mplan", "dct"]) + """
-SELECT ?this ?passage ?doc ?docTitle ?first ?last ?exact WHERE {
+Q_PROV = sparql_prefixes(["prov", "oa", "mplan", "dct", "rdf"]) + """
+SELECT ?this ?passage ?doc ?docTitle ?first ?last ?exact ?fragment WHERE {
   ?this prov:wasDerivedFrom ?passage .
+  OPTIONAL { ?passage oa:hasSelector ?fs . ?fs rdf:value ?fragment FILTER(STRSTARTS(STR(?fragment), "line=")) }
   OPTIONAL { ?passage oa:hasSource ?doc OPTIONAL { ?doc dct:title ?docTitle } }
   OPTIONAL { ?passage mplan:firstLine ?first }
   OPTIONAL { ?passage mplan:lastLine ?last }
@@ -231,7 +237,7 @@ SELECT ?this ?term ?type ?label ?definition WHERE {
 
 _CONSTRUCT_BODY = f"""
   {{ ?this ?p ?o
-     OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+     OPTIONAL {{ FILTER({_PART}) ?o ?bp ?bo }}
      OPTIONAL {{ FILTER(!isBlank(?o)) ?o ?lp ?ol VALUES ?lp {{ rdfs:label skos:prefLabel dct:title foaf:name }} }} }}
   UNION
   {{ {{ SELECT ?this ?s ?ip WHERE {{ ?s ?ip ?this }} LIMIT {INCOMING_LIMIT} }}
@@ -265,6 +271,19 @@ def _term_view(term: dict, labels: Labels, base: str, root: str) -> dict[str, An
             "datatype": curie(dt, base) if dt else None}
 
 
+def _line_ranges(fragments, first: str | None, last: str | None) -> str:
+    """'134, 138, 140–142' from RFC 5147 fragments ``line=133,134`` (positions between lines)."""
+    ranges = []
+    for frag in fragments:
+        m = re.fullmatch(r"line=(\d+),(\d+)", frag)
+        if m:
+            ranges.append((int(m.group(1)) + 1, int(m.group(2))))
+    if not ranges and first:
+        ranges = [(int(first), int(last or first))]
+    ranges.sort()
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
+
+
 def _graph_label(g: str, base: str) -> str:
     return g[len(base) + len("graph/"):] if g.startswith(base + "graph/") else g
 
@@ -293,6 +312,8 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
     outgoing: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     blank: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     seen: set[tuple] = set()
+    quoted: list[str] = []
+    own_fragments: set[str] = set()
     for r in out_rows:
         g, p, o = r["g"]["value"], r["p"]["value"], r["o"]
         key = (g, p, o["type"], o["value"], o.get("xml:lang"), o.get("datatype"))
@@ -304,11 +325,15 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
             if p in (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", PREFIXES["dct"] + "title",
                      PREFIXES["foaf"] + "name") and o["type"] == "literal":
                 own_labels.append(o)
-        if "bp" in r and o["type"] == "bnode":
+        if "bp" in r:  # a part of this resource: a blank node or one of its hash IRIs
             bkey = (o["value"], r["bp"]["value"], r["bo"]["value"], r["bo"].get("xml:lang"))
             if bkey not in seen:
                 seen.add(bkey)
                 blank[o["value"]][r["bp"]["value"]].append(view(r["bo"]))
+                if r["bp"]["value"] == PREFIXES["oa"] + "exact":
+                    quoted.append(r["bo"]["value"])
+                if r["bp"]["value"] == PREFIXES["rdf"] + "value" and r["bo"]["value"].startswith("line="):
+                    own_fragments.add(r["bo"]["value"])
 
     incoming: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     seen_in: set[tuple] = set()
@@ -328,6 +353,10 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
             p["doc_title"] = r["docTitle"]["value"]
         if "exact" in r:
             p["exact"] = r["exact"]["value"]
+        if "fragment" in r:
+            p.setdefault("fragments", set()).add(r["fragment"]["value"])
+    for p in passages.values():
+        p["lines"] = _line_ranges(p.pop("fragments", ()), p["first"], p["last"])
 
     terms: dict[str, dict[str, Any]] = OrderedDict()
     for r in terms_rows:
@@ -358,7 +387,7 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
         incoming={g: _ordered(ps, base) for g, ps in sorted(incoming.items())},
         incoming_total=total_in, incoming_shown=len(seen_in),
         blank={b: dict(ps) for b, ps in blank.items()}, passages=list(passages.values()),
-        terms=list(terms.values()), graph_label=lambda g: _graph_label(g, base),
+        terms=list(terms.values()), quoted=quoted, quoted_lines=_line_ranges(own_fragments, None, None), graph_label=lambda g: _graph_label(g, base),
         pred_label=labels.get, alternates=_alternates(request, iri),
         headers=_headers(request, iri),
     )
