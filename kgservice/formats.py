@@ -174,10 +174,20 @@ def choose(accept: str | None, format_values: Sequence[str], kind: str | None) -
     """The result format for a result of ``kind`` ("results", "graph", or None when the query form
     could not be read — the query will fail to parse, so any format does)."""
     if format_values:
-        # SPARQLWrapper repeats its choice (e.g. format=tsv&format=text/tab-separated-values): the
-        # values must all be known, the first that fits the kind wins.
-        chosen = [from_param(v, None) for v in format_values]
-        for value in format_values:
+        # SPARQLWrapper repeats its choice (format=tsv&format=text/tab-separated-values) and may send
+        # its Accept list as a value (format=application/ld+json,application/x-json+ld): entries
+        # nobody knows are skipped, but at least one must be known; the first that fits wins.
+        entries = [e.strip() for v in format_values for e in v.split(",") if e.strip()]
+        known = []
+        for entry in entries:
+            try:
+                from_param(entry, None)
+                known.append(entry)
+            except ServiceError:
+                pass
+        if not known:
+            from_param(entries[0] if entries else "", None)  # raises the 400 naming the value
+        for value in known:
             try:
                 return from_param(value, kind)
             except ServiceError as err:
@@ -187,9 +197,11 @@ def choose(accept: str | None, format_values: Sequence[str], kind: str | None) -
         raise last  # noqa: F821 - set in the loop, format_values is non-empty
     kinds = [kind] if kind else ["results"]
     offers: dict[str, ResultFormat] = {}
-    for k in kinds:
+    for k in kinds:  # canonical media types first, so that text/* picks text/csv, not text/xml
         for f in formats_of(k):
-            for mt in (f.media_type, *f.aliases):
+            offers.setdefault(f.media_type, f)
+        for f in formats_of(k):
+            for mt in f.aliases:
                 offers.setdefault(mt, f)
     picked = negotiate(accept, offers)
     if picked is None:

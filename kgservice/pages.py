@@ -65,6 +65,8 @@ PREFIXES: dict[str, str] = OrderedDict(
         ("oa", "http://www.w3.org/ns/oa#"),
         ("spdx", "http://spdx.org/rdf/terms#"),
         ("sh", "http://www.w3.org/ns/shacl#"),
+        ("void", "http://rdfs.org/ns/void#"),
+        ("sd", "http://www.w3.org/ns/sparql-service-description#"),
         ("wd", "http://www.wikidata.org/entity/"),
     ]
 )
@@ -198,6 +200,15 @@ _PART = 'isBlank(?o) || STRSTARTS(STR(?o), CONCAT(STR(?this), "#"))'
 
 
 Q_EXISTS = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
+Q_EXISTS_GRAPH = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"
+
+# A named graph: its size and what it holds (the data itself is at /store?graph=…).
+Q_GRAPH_SIZE = "SELECT ?this (COUNT(*) AS ?n) WHERE { GRAPH ?this { ?s ?p ?o } } GROUP BY ?this"
+Q_GRAPH_CLASSES = sparql_prefixes(["rdfs"]) + """
+SELECT ?this ?class ?n ?classLabel WHERE {
+  { SELECT ?this ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?this { ?s a ?class } } GROUP BY ?this ?class }
+  OPTIONAL { ?class rdfs:label ?classLabel }
+} ORDER BY DESC(?n) ?class"""
 
 Q_OUT = sparql_prefixes(["rdfs", "skos", "dct", "foaf"]) + f"""
 SELECT ?this ?g ?p ?o ?oLabel ?pLabel ?bp ?bo ?boLabel WHERE {{
@@ -248,6 +259,14 @@ CONSTRUCT {{ ?this ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip ?this . ?s ?slp ?sl 
 WHERE {{{_CONSTRUCT_BODY}
 }}"""
 
+Q_CONSTRUCT_GRAPH = sparql_prefixes() + f"""
+CONSTRUCT {{ ?this ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip ?this . ?s ?slp ?sl .
+             ?this a sd:Graph ; void:triples ?n . }}
+WHERE {{{_CONSTRUCT_BODY}
+  UNION
+  {{ SELECT ?this (COUNT(*) AS ?n) WHERE {{ GRAPH ?this {{ ?gs ?gp ?go }} }} GROUP BY ?this }}
+}}"""
+
 Q_CONSTRUCT_NS = sparql_prefixes() + f"""
 CONSTRUCT {{ ?this ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip ?this . ?s ?slp ?sl . ?t ?tp ?to . ?to ?tbp ?tbo . }}
 WHERE {{{_CONSTRUCT_BODY}
@@ -295,6 +314,22 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
     in_count = await select(request, Q_IN_COUNT, iri)
     prov_rows = await select(request, Q_PROV, iri)
     terms_rows = await select(request, Q_TERMS, iri) if iri.startswith(base + "def/") else []
+    graph_info = None
+    if iri.startswith(base + "graph/"):
+        size = await select(request, Q_GRAPH_SIZE, iri)
+        class_rows = await select(request, Q_GRAPH_CLASSES, iri)
+        class_labels = Labels()
+        for r in class_rows:
+            class_labels.add(r["class"], r.get("classLabel"))
+        classes: dict[str, int] = OrderedDict()
+        for r in class_rows:
+            classes.setdefault(r["class"]["value"], int(r["n"]["value"]))
+        graph_info = {
+            "triples": int(size[0]["n"]["value"]) if size else 0,
+            "classes": [{"term": _term_view({"type": "uri", "value": c}, class_labels, base, root), "count": n}
+                        for c, n in classes.items()],
+            "download": f"{root}store?graph={quote(iri, safe='')}",
+        }
 
     labels = Labels()
     for r in out_rows:
@@ -387,7 +422,7 @@ async def describe_html(request: Request, iri: str) -> HTMLResponse:
         incoming={g: _ordered(ps, base) for g, ps in sorted(incoming.items())},
         incoming_total=total_in, incoming_shown=len(seen_in),
         blank={b: dict(ps) for b, ps in blank.items()}, passages=list(passages.values()),
-        terms=list(terms.values()), quoted=quoted, quoted_lines=_line_ranges(own_fragments, None, None), graph_label=lambda g: _graph_label(g, base),
+        terms=list(terms.values()), graph_info=graph_info, quoted=quoted, quoted_lines=_line_ranges(own_fragments, None, None), graph_label=lambda g: _graph_label(g, base),
         pred_label=labels.get, alternates=_alternates(request, iri),
         headers=_headers(request, iri),
     )
@@ -416,6 +451,9 @@ def _headers(request: Request, iri: str) -> dict[str, str]:
     links = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in _alternates(request, iri)]
     path = local_href(iri, base_iri(request), root_path(request))
     links.append(f'<{path}.html>; rel="alternate"; type="text/html"')
+    if iri.startswith(base_iri(request) + "graph/"):
+        links.append(f'<{root_path(request)}store?graph={quote(iri, safe="")}>; rel="alternate"; '
+                     'type="application/n-quads"; title="the graph\'s data"')
     links.append(f'<{iri}>; rel="canonical"')
     return {"Vary": "Accept", "Link": ", ".join(links)}
 
@@ -466,12 +504,13 @@ async def resource(request: Request, path: str) -> Response:
             raise ServiceError("not_found", f"not an IRI of this graph: {iri}") from None
         fmt = _choose(request, suffix_format)
         browser = fmt == "html"
-        exists = await run(request, Q_EXISTS, "json", iri)
+        is_graph = rel.startswith("graph/")
+        exists = await run(request, Q_EXISTS_GRAPH if is_graph else Q_EXISTS, "json", iri)
         if not json.loads(exists.body)["boolean"]:
             raise ServiceError("not_found", f"the graph has no triple about <{iri}>")
         if fmt == "html":
             return await describe_html(request, iri)
-        query = Q_CONSTRUCT_NS if rel.startswith("def/") and "#" not in iri else Q_CONSTRUCT
+        query = (Q_CONSTRUCT_GRAPH if is_graph else Q_CONSTRUCT_NS if rel.startswith("def/") else Q_CONSTRUCT)
         result = await run(request, query, fmt, iri)
         return Response(result.body, media_type=formats.RESULT_FORMATS[fmt].content_type,
                         headers=_headers(request, iri))

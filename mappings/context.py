@@ -241,6 +241,7 @@ class MappingContext:
             g.add((iri, SKOS.prefLabel, Literal(printed.strip(), lang="ja")))
             g.add((iri, SKOS.prefLabel, Literal(english, lang="en")))
             g.add((iri, SKOS.notation, Literal(slug)))
+            g.add((iri, SKOS.inScheme, CODE["unit"]))
         return iri
 
     def declare_dataset(self, g: Graph, iri: URIRef, structure: URIRef, label_ja: str, label_en: str) -> URIRef:

@@ -33,7 +33,7 @@ def map_documents(ctx: MappingContext) -> None:
         g.add((doc, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(meta.sha256, datatype=XSD.hexBinary)))
+        g.add((checksum, SPDX.checksumValue, Literal(meta.sha256)))
         period = URIRef(f"{doc}#period")
         g.add((doc, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, ja
-from .normalize import compact
+from .normalize import clean_label, compact
 from .records import Indicator, Loaded, Observation, RecordSet
 
 INDICATOR_CLASSES = {
@@ -90,7 +90,7 @@ def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, un
     if o.value is not None:
         g.add((obs, SDMX_MEASURE.obsValue, decimal_literal(o.value)))
     if o.value_text:
-        g.add((obs, MPLAN.valueAsPrinted, ja(o.value_text)))
+        g.add((obs, MPLAN.valueAsPrinted, Literal(clean_label(o.value_text))))
     if unit is not None:
         g.add((obs, SDMX_ATTRIBUTE.unitMeasure, unit))
     data_period = ctx.period(fiscal_year=o.refers_to_fiscal_year, year=o.refers_to_year)

@@ -199,12 +199,27 @@ def dates_in(text: str) -> set[str]:
     return found
 
 
+_SAME_YEAR = re.compile(r"同年(\d{1,2})月")
+
+
 def _era_dates(text: str, found: set[str]) -> None:
-    for m in _ERA_DATE.finditer(text):
+    """Era dates of one cell; 「同年N月」 takes the year of the era date just before it.
+
+    >>> found = set(); _era_dates("平成11年4月に移転、同年9月に要望", found); sorted(found)
+    ['1999', '1999-04', '1999-09']
+    """
+    tokens = sorted([*_ERA_DATE.finditer(text), *_SAME_YEAR.finditer(text)], key=lambda m: m.start())
+    last_year = None
+    for m in tokens:
+        if m.re is _SAME_YEAR:
+            if last_year is not None:
+                found.update(_iso(last_year, m.group(1), None))
+            continue
         # a bare Latin era letter must not be the tail of a word ("ISO" has no era)
         if len(m.group("era")) == 1 and m.group("era").isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
             continue
-        found.update(_iso(era_year(m.group("era"), m.group("year")), m.group("month"), m.group("day")))
+        last_year = era_year(m.group("era"), m.group("year"))
+        found.update(_iso(last_year, m.group("month"), m.group("day")))
 
 
 def parse_era_date(text: str) -> str:

@@ -35,7 +35,7 @@ def _map_statistic(ctx: MappingContext, loaded: Loaded) -> None:
     if s.date:
         g.add((obs, DCTERMS.date, date_literal(s.date)))
     for key, value in sorted(s.dimensions.items()):
-        g.add((obs, MPLAN.category, Literal(f"{key}={clean_label(value)}", lang="ja")))
+        g.add((obs, MPLAN.category, Literal(f"{key}={clean_label(value)}")))
     if s.subject_ref:
         g.add((obs, DCTERMS.subject, ctx.refer(ctx.subject(s.subject_ref), s.subject_ref, loaded)))
     if s.note:

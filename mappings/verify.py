@@ -67,7 +67,8 @@ class Passage:
         text = str(value)
         if re.fullmatch(ISO_DATE, text):
             return text in self.dates or (len(text) == 4 and Decimal(text) in self.numbers)
-        return compact(text) in self.compact
+        # a value of several lines (bullets) is checked line by line: markers between them are not values
+        return all(compact(part) in self.compact for part in text.split("\n") if part.strip())
 
 
 def _values(raw: Any, path: str, passage: Passage | None, passages) -> Iterator[tuple[str, Any, Passage]]:
