@@ -561,6 +561,7 @@ class Engine:
             self._pause()
             try:
                 self.close()
+                self.path = os.path.realpath(self.settings.store_path)  # write where readers will re-open
                 parent, child = _CTX.Pipe()
                 proc = _CTX.Process(target=_writer_main, args=(self.path, child, req), name="plankg-writer")
                 proc.start()

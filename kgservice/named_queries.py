@@ -62,6 +62,8 @@ class QueryFileError(ValueError):
 class ParameterError(ValueError):
     """A request parameter that does not fit its declaration (answered with 400)."""
 
+    parameter: str | None = None  # the parameter's name, for the error envelope
+
 
 # --- parameters ---------------------------------------------------------------------------
 
@@ -197,20 +199,26 @@ class NamedQuery:
         unknown = sorted(set(given) - declared.keys())
         if unknown:
             known = ", ".join(declared) or "none"
-            raise ParameterError(
+            err = ParameterError(
                 f"unknown parameter '{unknown[0]}' for query '{self.name}' (its parameters: {known})"
             )
+            err.parameter = unknown[0]
+            raise err
         out: dict[str, str] = {}
         for p in self.parameters:
             values = given.get(p.name)
-            if values and len(values) > 1:
-                raise ParameterError(f"parameter '{p.name}' given {len(values)} times; give it once")
-            if values:
-                out[p.name] = p.bind(values[0])
-            elif p.default is not None:
-                out[p.name] = p.bind(p.default)
-            elif p.required:
-                raise ParameterError(f"missing required parameter '{p.name}' (type {p.type})")
+            try:
+                if values and len(values) > 1:
+                    raise ParameterError(f"parameter '{p.name}' given {len(values)} times; give it once")
+                if values:
+                    out[p.name] = p.bind(values[0])
+                elif p.default is not None:
+                    out[p.name] = p.bind(p.default)
+                elif p.required:
+                    raise ParameterError(f"missing required parameter '{p.name}' (type {p.type})")
+            except ParameterError as err:
+                err.parameter = p.name
+                raise
         return out
 
     def to_json(self, root: str = "/") -> dict[str, Any]:
@@ -251,7 +259,11 @@ class _Header:
             self.root = loader.get_single_node()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
-            line = first_line + (mark.line if mark else 0)
+            # At the end of the header (an unclosed bracket) the context mark says where it opened.
+            if e.context_mark and (mark is None or mark.line >= text.count("\n")):
+                mark = e.context_mark
+            # A problem found at the end of the header belongs to its last line.
+            line = first_line + min(mark.line if mark else 0, text.count("\n") - 1)
             raise QueryFileError(f"{path}:{line}: header is not valid YAML: {e.problem or e}") from None
         finally:
             loader.dispose()
@@ -615,7 +627,7 @@ async def named_query(request: Request, name: str) -> Response:
     try:
         substitutions = query.substitutions(given)
     except ParameterError as e:
-        raise ServiceError("bad_request", str(e), parameter_error=True) from None
+        raise ServiceError("bad_request", str(e), parameter=e.parameter) from None
     fmt = formats.choose(request.headers.get("accept"), format_values, "graph" if query.is_graph else "results")
     from kgservice.engine import QueryError, get_engine
 

@@ -17,6 +17,7 @@ from .records import Link, LinkSide, RecordSet
 PREDICATES = {
     "positioned-under": MPLAN.positionedUnder, "based-on": MPLAN.basedOn, "serves": MPLAN.serves,
     "measures": MPLAN.measures, "member-of": MPLAN.memberOfBody, "relisted-under": MPLAN.relistedUnder,
+    "carried-out-through": MPLAN.carriedOutThrough,
 }
 
 

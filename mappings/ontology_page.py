@@ -197,7 +197,7 @@ h1 { margin-bottom: 0; } h2 { border-bottom: 1px solid #ccc; margin-top: 2.5rem;
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin: 1rem 0; }
 th, td { border: 1px solid #ddd; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }
 th { background: #f4f4f4; } tr:target { background: #fff8d0; }
-code { font-size: 0.85rem; word-break: break-all; } .ex { font-size: 0.8rem; color: #444; white-space: pre-wrap; }
+code { font-size: 0.85rem; word-break: break-all; } td:first-child code { word-break: normal; white-space: nowrap; } .ex { font-size: 0.8rem; color: #444; white-space: pre-wrap; }
 dl.meta dt { font-weight: bold; float: left; width: 9rem; clear: left; } dl.meta dd { margin-left: 10rem; }
 .note { font-size: 0.85rem; color: #333; }
 </style>

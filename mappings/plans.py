@@ -102,6 +102,8 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
         g.add((iri, MPLAN.isPriority, Literal(True)))
     if "new" in el.flags:
         g.add((iri, MPLAN.isNew, Literal(True)))
+    if "relisted" in el.flags or el.relisted_from_ref:
+        g.add((iri, MPLAN.isRelisting, Literal(True)))
     if el.relisted_from_ref:
         main = ctx.refer(ctx.element(el.plan, el.relisted_from_ref), el.relisted_from_ref, loaded)
         g.add((iri, MPLAN.relistingOf, main))

@@ -292,7 +292,10 @@ class City(Model):
 
 # --- cross-document links (data/linkage/) -------------------------------------------
 
-LinkRelation = Literal["positioned-under", "based-on", "serves", "measures", "member-of", "relisted-under"]
+LinkRelation = Literal[
+    "positioned-under", "based-on", "serves", "measures", "member-of", "relisted-under",
+    "carried-out-through",  # element → the body through which the measure is carried out
+]
 
 
 class LinkSide(Model):
@@ -405,10 +408,9 @@ def validate_model(model: type[Model], raw: dict[str, Any], path: Path, index: i
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        ident = raw.get("id", f"#{index}")
-        raise RecordError(
-            f"{path}:{raw.get('__line__', '?')}: record '{ident}': {where}: {first['msg']}"
-        ) from exc
+        ident = raw.get("id", f"#{index}") if isinstance(raw, dict) else f"#{index}"
+        line = raw.get("__line__", "?") if isinstance(raw, dict) else "?"
+        raise RecordError(f"{path}:{line}: record '{ident}': {where}: {first['msg']}") from exc
 
 
 def load_file(path: Path, document: str, kind: str) -> list[Loaded]:
@@ -437,6 +439,8 @@ def load_records(data_dir: Path) -> RecordSet:
     for path in sorted(data_dir.glob("*/*.yaml")):
         document = path.parent.name
         if document == "linkage":
+            if path.stem != "links":  # other files there (policy areas) have their own readers
+                continue
             raw = load_yaml(path) or []
             for i, item in enumerate(raw):
                 link = validate_model(Link, item, path, i)

@@ -26,7 +26,7 @@ BASE = "https://plankg.org/"
 REFERENCE_GRAPH = BASE + "graph/reference"
 OVERVIEW_GRAPH = BASE + "graph/mito-overview-2023"
 FIXTURE_TRIPLES = 41  # triples in service.trig: 24 in the reference graph, 17 in the overview graph
-UPDATE_TOKEN = "test-token-不可視-42"
+UPDATE_TOKEN = "test-token-b9f4e2c7a1"
 
 
 def build_store(root: Path) -> Path:

@@ -1,0 +1,609 @@
+"""The ontology, code lists, SHACL shapes and generated page (ontology/).
+
+The shapes are exercised on a small graph built the way ontology/MODEL.md prescribes, from the
+KPI 市内製造品出荷額 of the Mito strategy evaluation (source lines 11, 29-31): it must conform, and each
+single fault put into it must be reported at the right node and property.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+
+from mappings import records, sources
+from mappings.ontology_page import render
+
+ROOT = Path(__file__).resolve().parent.parent
+ONT = ROOT / "ontology"
+MPLAN = Namespace("https://plankg.org/def/mplan#")
+CODE = "https://plankg.org/def/code/"
+QB = Namespace("http://purl.org/linked-data/cube#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SDMXM = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
+BMM = Namespace("https://www.omg.org/spec/BMM/1.3/")
+TIME = Namespace("http://www.w3.org/2006/time#")
+ONTOLOGY = URIRef("https://plankg.org/def/mplan")
+
+
+def load(name: str) -> Graph:
+    return Graph().parse(ONT / name, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load("mplan.ttl")
+
+
+@pytest.fixture(scope="module")
+def codes() -> Graph:
+    return load("codelists.ttl")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load("shapes.ttl")
+
+
+def minted_terms(g: Graph) -> set[URIRef]:
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, QB.DataStructureDefinition)
+    return {s for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(str(MPLAN))}
+
+
+def langs(g: Graph, s, p) -> set[str]:
+    return {o.language for o in g.objects(s, p) if isinstance(o, Literal)}
+
+
+# --- the ontology ---------------------------------------------------------------------------------
+
+def test_ontology_header(ontology):
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(ONTOLOGY, OWL.versionIRI) == URIRef("https://plankg.org/def/mplan/0.1.0")
+    assert str(ontology.value(ONTOLOGY, OWL.versionInfo)) == "0.1.0"
+    assert ontology.value(ONTOLOGY, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert {"ja", "en"} <= langs(ontology, ONTOLOGY, DCTERMS.title)
+    assert {"ja", "en"} <= langs(ontology, ONTOLOGY, DCTERMS.description)
+    assert ontology.value(ONTOLOGY, DCTERMS.creator) is not None
+    assert not list(ontology.objects(ONTOLOGY, OWL.imports)), "W3C vocabularies are referenced, not imported"
+
+
+def test_ontology_defines_exactly_the_terms_of_the_contract(ontology):
+    used = set(re.findall(r"\bmplan:(\w+)", (ONT / "MODEL.md").read_text(encoding="utf-8")))
+    defined = {str(t)[len(str(MPLAN)):] for t in minted_terms(ontology)}
+    assert used - defined == set(), "terms of MODEL.md missing from mplan.ttl"
+    # Beyond the contract only the named inverses, which inference uses.
+    assert defined - used == {"hasPart", "servedBy", "measuredBy"}
+    assert len(defined) == 93
+
+
+def test_every_term_has_labels_definitions_and_an_example(ontology):
+    terms = minted_terms(ontology)
+    assert len(terms) > 80
+    for term in sorted(terms):
+        assert {"ja", "en"} <= langs(ontology, term, RDFS.label), f"{term}: rdfs:label @ja and @en"
+        assert {"ja", "en"} <= langs(ontology, term, SKOS.definition), f"{term}: skos:definition @ja and @en"
+        assert list(ontology.objects(term, SKOS.example)), f"{term}: skos:example"
+
+
+def test_examples_quote_the_documents(ontology):
+    example = " ".join(str(o) for o in ontology.objects(MPLAN.KPI, SKOS.example))
+    for printed in ("市内製造品出荷額", "151,564", "126,471 (2020年度)", "遅れ ↓"):
+        assert printed in example
+    # and the printed text really is at the cited lines (29-31 of the strategy evaluation)
+    src = sources.load_catalog(ROOT / "sources")["mito-strategy-evaluation-2022"]
+    text = src.passage([(29, 31)])
+    for printed in ("市内製造品出荷額", "151,564", "126,471 (2020年度)", "遅れ ↓"):
+        assert printed in text
+
+
+def test_hierarchy_and_reuse(ontology):
+    subclass = {
+        MPLAN.Plan: PROV.Entity,
+        MPLAN.LocalGovernment: ORG.FormalOrganization,
+        MPLAN.InformationSystem: URIRef("https://schema.org/SoftwareApplication"),
+        MPLAN.Unit: SKOS.Concept,
+        MPLAN.KPI: MPLAN.Indicator,
+        MPLAN.NumericTarget: MPLAN.Indicator,
+        MPLAN.OutcomeIndicator: MPLAN.Indicator,
+        MPLAN.TargetIndicator: MPLAN.Indicator,
+    }
+    for sub, sup in subclass.items():
+        assert (sub, RDFS.subClassOf, sup) in ontology
+    for kind in ("Vision", "BasicPrinciple", "BasicGoal", "Policy", "Initiative", "Measure", "Action",
+                 "Project", "ActorRole"):
+        assert (MPLAN[kind], RDFS.subClassOf, MPLAN.PlanElement) in ontology
+    assert (MPLAN.partOf, RDFS.subPropertyOf, DCTERMS.isPartOf) in ontology
+    assert (MPLAN.partOf, RDF.type, OWL.TransitiveProperty) in ontology
+    assert (MPLAN.memberOfBody, RDFS.subPropertyOf, ORG.memberOf) in ontology
+    for prop, inverse in ((MPLAN.partOf, MPLAN.hasPart), (MPLAN.serves, MPLAN.servedBy),
+                          (MPLAN.measures, MPLAN.measuredBy)):
+        assert (prop, OWL.inverseOf, inverse) in ontology or (inverse, OWL.inverseOf, prop) in ontology
+    # prov:wasDerivedFrom is kept for passages: no minted property may specialise it
+    for _, _, sup in ontology.triples((None, RDFS.subPropertyOf, None)):
+        assert sup not in (PROV.wasDerivedFrom, PROV.wasRevisionOf)
+
+
+def test_alignments_are_annotations_with_reasons(ontology):
+    assert not list(ontology.triples((None, OWL.equivalentClass, None)))
+    assert not list(ontology.triples((None, OWL.equivalentProperty, None)))
+    expected = {
+        (MPLAN.Vision, SKOS.closeMatch, BMM.Vision),
+        (MPLAN.BasicGoal, SKOS.closeMatch, BMM.Goal),
+        (MPLAN.Indicator, SKOS.closeMatch, BMM.Objective),
+        (MPLAN.NumericTarget, SKOS.closeMatch, BMM.Objective),
+        (MPLAN.measures, SKOS.closeMatch, BMM.quantifies),
+        (MPLAN.Policy, SKOS.closeMatch, BMM.CourseOfAction),
+        (MPLAN.Measure, SKOS.closeMatch, BMM.CourseOfAction),
+        (MPLAN.Project, SKOS.closeMatch, BMM.CourseOfAction),
+        (MPLAN.serves, SKOS.closeMatch, BMM.channelsEffortsToward),
+        (MPLAN.Indicator, SKOS.closeMatch, SDGO.Indicator),
+        (MPLAN.NumericTarget, SKOS.relatedMatch, SDGO.Target),
+        (MPLAN.BasicGoal, SKOS.relatedMatch, SDGO.Goal),
+    }
+    assert expected <= set(ontology)
+    for term in set(ontology.subjects(SKOS.closeMatch, None)) | set(ontology.subjects(SKOS.relatedMatch, None)):
+        if term == ONTOLOGY:
+            continue
+        assert "en" in langs(ontology, term, RDFS.comment), f"{term}: say why it matches"
+
+
+def components(g: Graph, dsd: URIRef) -> dict[str, set[URIRef]]:
+    out: dict[str, set[URIRef]] = {"dimension": set(), "measure": set(), "attribute": set()}
+    for spec in g.objects(dsd, QB.component):
+        for role in out:
+            out[role].update(g.objects(spec, QB[role]))
+    return out
+
+
+def test_data_structures_follow_the_contract(ontology):
+    sdmx_dim = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod")
+    unit = URIRef("http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure")
+    assert components(ontology, MPLAN.IndicatorStructure) == {
+        "dimension": {MPLAN.indicator, MPLAN.observationRole, sdmx_dim},
+        "measure": {SDMXM.obsValue},
+        "attribute": {MPLAN.valueAsPrinted, unit, MPLAN.dataPeriod, MPLAN.progressStatus, MPLAN.trend},
+    }
+    assert components(ontology, MPLAN.BudgetStructure) == {
+        "dimension": {MPLAN.project, sdmx_dim},
+        "measure": {MPLAN.budgetAmount, MPLAN.settlementAmount},
+        "attribute": {unit},
+    }
+    assert components(ontology, MPLAN.StatisticStructure) == {
+        "dimension": {MPLAN.measureLabel, sdmx_dim, MPLAN.category},
+        "measure": {SDMXM.obsValue},
+        "attribute": {unit},
+    }
+    kind = {"dimension": QB.DimensionProperty, "measure": QB.MeasureProperty, "attribute": QB.AttributeProperty}
+    for dsd in (MPLAN.IndicatorStructure, MPLAN.BudgetStructure, MPLAN.StatisticStructure):
+        for role, props in components(ontology, dsd).items():
+            for prop in props:
+                if str(prop).startswith(str(MPLAN)):
+                    assert (prop, RDF.type, kind[role]) in ontology, f"{prop} is a qb {role} property"
+
+
+# --- code lists -----------------------------------------------------------------------------------
+
+SCHEMES = {
+    "plan-kind": typing.get_args(records.PlanKind),
+    "element-kind": typing.get_args(records.ElementKind),
+    "indicator-kind": typing.get_args(records.IndicatorKind),
+    "observation-role": typing.get_args(records.ObservationRole),
+    "organization-kind": typing.get_args(records.OrganizationKind),
+    "document-kind": typing.get_args(sources.DocumentKind),
+    "progress-status": ("on-track", "roughly-on-track", "delayed"),
+    "agreement-kind": ("sister-city", "friendship-city", "international-sister-city", "friendly-exchange-city"),
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_code_list_matches_the_record_schema(codes, scheme):
+    iri = URIRef(CODE + scheme)
+    assert (iri, RDF.type, SKOS.ConceptScheme) in codes
+    concepts = set(codes.subjects(SKOS.inScheme, iri))
+    assert {str(codes.value(c, SKOS.notation)) for c in concepts} == set(SCHEMES[scheme])
+    for concept in concepts:
+        notation = str(codes.value(concept, SKOS.notation))
+        assert concept == URIRef(f"{CODE}{scheme}/{notation}")
+        assert (concept, RDF.type, SKOS.Concept) in codes
+        assert (concept, SKOS.topConceptOf, iri) in codes and (iri, SKOS.hasTopConcept, concept) in codes
+        assert {"ja", "en"} <= langs(codes, concept, SKOS.prefLabel), concept
+        assert {"ja", "en"} <= langs(codes, concept, SKOS.definition), concept
+
+
+def test_every_concept_is_labelled_and_in_a_scheme(codes):
+    concepts = set(codes.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) == sum(len(v) for v in SCHEMES.values()) == 45
+    for concept in concepts:
+        assert {"ja", "en"} <= langs(codes, concept, SKOS.prefLabel)
+        assert list(codes.objects(concept, SKOS.inScheme))
+    assert (URIRef(CODE + "unit"), RDF.type, SKOS.ConceptScheme) in codes
+
+
+def test_code_labels_are_the_printed_words(codes):
+    def ja(code: str) -> str:
+        return next(str(o) for o in codes.objects(URIRef(CODE + code), SKOS.prefLabel) if o.language == "ja")
+
+    assert [ja(f"progress-status/{c}") for c in SCHEMES["progress-status"]] == ["順調", "概ね順調", "遅れ"]
+    assert [ja(f"agreement-kind/{c}") for c in SCHEMES["agreement-kind"]] == [
+        "姉妹都市", "親善都市", "国際親善姉妹都市", "友好交流都市"]
+    assert [ja(f"observation-role/{c}") for c in ("baseline", "target", "expected", "actual")] == [
+        "基準値", "目標値", "期待値", "実績値"]
+    overview = sources.load_catalog(ROOT / "sources")["mito-overview-2023"]
+    # each agreement kind is printed in the overview's section on sister cities (lines 32-80)
+    text = overview.passage([(32, 80)])
+    for code in SCHEMES["agreement-kind"]:
+        assert f"（{ja('agreement-kind/' + code)} " in text
+
+
+# --- shapes ---------------------------------------------------------------------------------------
+
+def target_classes(shapes: Graph) -> set[URIRef]:
+    return set(shapes.objects(None, SH.targetClass))
+
+
+def test_every_class_has_a_shape(ontology, shapes):
+    targets = target_classes(shapes)
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        if isinstance(cls, URIRef):
+            assert cls in targets, f"no shape targets {cls}"
+    prefixes = {"mplan": str(MPLAN), "foaf": "http://xmlns.com/foaf/0.1/", "prov": str(PROV),
+                "oa": "http://www.w3.org/ns/oa#", "org": str(ORG), "time": str(TIME), "qb": str(QB),
+                "skos": str(SKOS), "dct": str(DCTERMS), "schema": "https://schema.org/"}
+    named = set(re.findall(r"\b([a-z]+):([A-Z]\w*)", (ONT / "MODEL.md").read_text(encoding="utf-8")))
+    dsds = set(ontology.subjects(RDF.type, QB.DataStructureDefinition))
+    checked = 0
+    for prefix, local in named:
+        cls = URIRef(prefixes[prefix] + local)
+        if cls in dsds or local == "SoftwareApplication":  # individuals; a super-class only
+            continue
+        assert cls in targets, f"no shape targets {prefix}:{local} (named in MODEL.md)"
+        checked += 1
+    assert checked >= 40
+
+
+def test_every_constraint_has_an_english_message(shapes):
+    for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
+        for prop in shapes.objects(node_shape, SH.property):
+            assert "en" in langs(shapes, prop, SH.message), f"{node_shape}: property {shapes.value(prop, SH.path)}"
+        for sparql in shapes.objects(node_shape, SH.sparql):
+            assert "en" in langs(shapes, sparql, SH.message)
+        node_level = any(shapes.value(node_shape, p) is not None
+                         for p in (SH["or"], SH.xone, SH["class"], SH.nodeKind))
+        if node_level:
+            assert "en" in langs(shapes, node_shape, SH.message), node_shape
+
+
+def test_ontology_and_code_lists_conform(ontology, codes, shapes):
+    data = ontology + codes
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert conforms, text
+    # the structures and concepts were actually checked: break one and see it reported
+    spec = next(ontology.objects(MPLAN.BudgetStructure, QB.component))
+    data.add((spec, QB.dimension, MPLAN.indicator))
+    data.remove((URIRef(CODE + "progress-status/delayed"), SKOS.inScheme, None))
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes)
+    assert not conforms
+    assert {r[0] for r in violations(report)} >= {spec, URIRef(CODE + "progress-status/delayed")}
+
+
+# --- the example graph ----------------------------------------------------------------------------
+
+BASE = "https://plankg.org/"
+EXAMPLE = """
+@prefix mplan: <https://plankg.org/def/mplan#> .
+@prefix code: <https://plankg.org/def/code/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix schema: <https://schema.org/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix spdx: <http://spdx.org/rdf/terms#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
+@prefix sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#> .
+@prefix sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#> .
+@base <https://plankg.org/> .
+
+<id/city/082015> a org:FormalOrganization , mplan:LocalGovernment ;
+    rdfs:label "水戸市"@ja , "Mito"@en ; skos:prefLabel "水戸市"@ja , "Mito"@en ;
+    mplan:localGovernmentCode "082015" ; mplan:localGovernmentCode5 "08201" ; mplan:prefecture "茨城県"@ja ;
+    owl:sameAs <http://www.wikidata.org/entity/Q204249> ;
+    mplan:standardAreaCode <http://data.e-stat.go.jp/lod/sac/C08201> .
+
+<id/document/mito-strategy-evaluation-2022> a foaf:Document , prov:Entity ;
+    dct:identifier "mito-strategy-evaluation-2022" ;
+    dct:title "令和4年度 水戸市まち・ひと・しごと創生総合戦略（第2次）の評価"@ja ,
+        "Evaluation for FY2022 of the 2nd Mito Regional Revitalisation Comprehensive Strategy"@en ;
+    dct:publisher <id/city/082015> ; dct:spatial <id/city/082015> ;
+    mplan:documentKind code:document-kind\\/strategy-evaluation ;
+    dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2020"^^xsd:gYear ; dcat:endDate "2024"^^xsd:gYear ] ;
+    schema:encodingFormat "text/plain" ;
+    spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "SHA256" ] ;
+    mplan:lineCount "LINECOUNT"^^xsd:positiveInteger .
+
+<id/passage/mito-strategy-evaluation-2022/L11-L11> a prov:Entity , oa:SpecificResource ;
+    oa:hasSource <id/document/mito-strategy-evaluation-2022> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "EXACT11" ] ,
+        [ a oa:FragmentSelector ; rdf:value "line=10,11" ; dct:conformsTo <http://tools.ietf.org/rfc/rfc5147> ] ;
+    mplan:firstLine "11"^^xsd:positiveInteger ; mplan:lastLine "11"^^xsd:positiveInteger .
+
+<id/passage/mito-strategy-evaluation-2022/L29-L31> a prov:Entity , oa:SpecificResource ;
+    oa:hasSource <id/document/mito-strategy-evaluation-2022> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "EXACT29" ] ,
+        [ a oa:FragmentSelector ; rdf:value "line=28,31" ; dct:conformsTo <http://tools.ietf.org/rfc/rfc5147> ] ;
+    mplan:firstLine "29"^^xsd:positiveInteger ; mplan:lastLine "31"^^xsd:positiveInteger .
+
+<id/plan/mito-strategy-2> a mplan:Plan , prov:Entity ;
+    dct:title "水戸市まち・ひと・しごと創生総合戦略（第2次）"@ja ;
+    mplan:planKind code:plan-kind\\/comprehensive-strategy ;
+    dct:publisher <id/city/082015> ;
+    mplan:firstFiscalYear "2020"^^xsd:gYear ; mplan:lastFiscalYear "2024"^^xsd:gYear ;
+    prov:wasDerivedFrom <id/passage/mito-strategy-evaluation-2022/L11-L11> ;
+    dct:source <id/document/mito-strategy-evaluation-2022> .
+
+<id/plan/mito-strategy-2/goal-1> a mplan:BasicGoal ;
+    rdfs:label "生き生きと働けるしごとを創る"@ja ; mplan:displayNumber "I" ;
+    mplan:inPlan <id/plan/mito-strategy-2> ; mplan:partOf <id/plan/mito-strategy-2> ;
+    prov:wasDerivedFrom <id/passage/mito-strategy-evaluation-2022/L11-L11> ;
+    dct:source <id/document/mito-strategy-evaluation-2022> .
+
+<id/plan/mito-strategy-2/policy-1-1> a mplan:Policy ;
+    rdfs:label "地域経済をけん引する産業競争力の強化"@ja ; mplan:displayNumber "(1)" ;
+    mplan:inPlan <id/plan/mito-strategy-2> ; mplan:partOf <id/plan/mito-strategy-2/goal-1> ;
+    prov:wasDerivedFrom <id/passage/mito-strategy-evaluation-2022/L29-L31> ;
+    dct:source <id/document/mito-strategy-evaluation-2022> .
+
+<id/plan/mito-strategy-2/indicator/shipments> a mplan:KPI ;
+    rdfs:label "市内製造品出荷額 (年間)"@ja ;
+    mplan:inPlan <id/plan/mito-strategy-2> ; mplan:measures <id/plan/mito-strategy-2/policy-1-1> ;
+    mplan:unit <id/unit/million-yen> ; mplan:unitAsPrinted "百万円" ;
+    prov:wasDerivedFrom <id/passage/mito-strategy-evaluation-2022/L29-L31> ;
+    dct:source <id/document/mito-strategy-evaluation-2022> .
+
+<id/unit/million-yen> a mplan:Unit ; skos:prefLabel "百万円"@ja , "million yen"@en ; skos:inScheme code:unit .
+
+<id/plan/mito-strategy-2/indicators> a qb:DataSet ; qb:structure mplan:IndicatorStructure .
+
+<id/plan/mito-strategy-2/indicator/shipments/expected/fy2021> a qb:Observation ;
+    qb:dataSet <id/plan/mito-strategy-2/indicators> ;
+    mplan:indicator <id/plan/mito-strategy-2/indicator/shipments> ;
+    mplan:observationRole code:observation-role\\/expected ;
+    sdmx-dimension:refPeriod <id/period/fy2021> ;
+    sdmx-measure:obsValue 151564.0 ;
+    sdmx-attribute:unitMeasure <id/unit/million-yen> ;
+    prov:wasDerivedFrom <id/passage/mito-strategy-evaluation-2022/L29-L31> ;
+    dct:source <id/document/mito-strategy-evaluation-2022> .
+
+<id/plan/mito-strategy-2/indicator/shipments/actual/fy2021> a qb:Observation ;
+    qb:dataSet <id/plan/mito-strategy-2/indicators> ;
+    mplan:indicator <id/plan/mito-strategy-2/indicator/shipments> ;
+    mplan:observationRole code:observation-role\\/actual ;
+    sdmx-dimension:refPeriod <id/period/fy2021> ;
+    sdmx-measure:obsValue 126471.0 ;
+    mplan:dataPeriod <id/period/fy2020> ;
+    mplan:progressStatus code:progress-status\\/delayed ; mplan:trend "↓" ;
+    sdmx-attribute:unitMeasure <id/unit/million-yen> ;
+    prov:wasDerivedFrom <id/passage/mito-strategy-evaluation-2022/L29-L31> ;
+    dct:source <id/document/mito-strategy-evaluation-2022> .
+
+<id/period/fy2020> a time:ProperInterval ; rdfs:label "2020年度"@ja , "FY2020"@en ;
+    mplan:fiscalYear "2020"^^xsd:gYear ;
+    time:hasBeginning [ a time:Instant ; time:inXSDDate "2020-04-01"^^xsd:date ] ;
+    time:hasEnd [ a time:Instant ; time:inXSDDate "2021-03-31"^^xsd:date ] .
+
+<id/period/fy2021> a time:ProperInterval ; rdfs:label "2021年度"@ja , "FY2021"@en ;
+    mplan:fiscalYear "2021"^^xsd:gYear ;
+    time:hasBeginning <id/period/fy2021/begin> ;
+    time:hasEnd [ a time:Instant ; time:inXSDDate "2022-03-31"^^xsd:date ] .
+<id/period/fy2021/begin> a time:Instant ; time:inXSDDate "2021-04-01"^^xsd:date .
+"""
+
+
+def example_graph() -> Graph:
+    """The example, with the passage texts, checksum and line count read from the source itself."""
+    src = sources.load_catalog(ROOT / "sources")["mito-strategy-evaluation-2022"]
+    text = (EXAMPLE.replace("SHA256", src.meta.sha256).replace("LINECOUNT", str(len(src.lines))))
+    g = Graph().parse(data=text, format="turtle")
+    for marker, ranges in (("EXACT11", [(11, 11)]), ("EXACT29", [(29, 31)])):
+        old = Literal(marker)
+        subject, predicate = next(g.subject_predicates(old))
+        g.remove((subject, predicate, old))
+        g.add((subject, predicate, Literal(src.passage(ranges))))
+    return g
+
+
+def violations(report: Graph) -> set[tuple]:
+    out = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        out.add((report.value(result, SH.focusNode), report.value(result, SH.resultPath),
+                 report.value(result, SH.sourceConstraintComponent)))
+    return out
+
+
+def validate(data: Graph, shapes: Graph, ont: Graph | None = None):
+    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ont)
+    return conforms, violations(report), text
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+EXPECTED_OBS = iri("id/plan/mito-strategy-2/indicator/shipments/expected/fy2021")
+ACTUAL_OBS = iri("id/plan/mito-strategy-2/indicator/shipments/actual/fy2021")
+SDMX_OBS = SDMXM.obsValue
+
+
+def test_example_values_are_the_printed_ones():
+    g = example_graph()
+    passage = iri("id/passage/mito-strategy-evaluation-2022/L29-L31")
+    exact = next(str(o) for s in g.objects(passage, URIRef("http://www.w3.org/ns/oa#hasSelector"))
+                 for o in g.objects(s, URIRef("http://www.w3.org/ns/oa#exact")))
+    assert "市内製造品出荷額 (年間) 単位:百万円" in exact
+    assert "151,564" in exact and "126,471 (2020年度)" in exact and "遅れ ↓" in exact
+    assert g.value(EXPECTED_OBS, SDMX_OBS).toPython() == 151564
+    assert g.value(ACTUAL_OBS, SDMX_OBS).toPython() == 126471
+
+
+def test_example_conforms(shapes, ontology, codes):
+    conforms, found, text = validate(example_graph(), shapes)
+    assert conforms, text
+    # the same with the ontology and code lists in the graph, as in the built store
+    conforms, found, text = validate(example_graph() + codes, shapes, ont=ontology)
+    assert conforms, text
+
+
+def test_obs_value_as_string_does_not_conform(shapes):
+    g = example_graph()
+    g.set((EXPECTED_OBS, SDMX_OBS, Literal("151564")))
+    conforms, found, _ = validate(g, shapes)
+    assert not conforms
+    assert (EXPECTED_OBS, SDMX_OBS, SH.DatatypeConstraintComponent) in found
+    assert {f for f, _, _ in found} == {EXPECTED_OBS}
+
+
+def _mutations():
+    city = iri("id/city/082015")
+    policy = iri("id/plan/mito-strategy-2/policy-1-1")
+    kpi = iri("id/plan/mito-strategy-2/indicator/shipments")
+    dataset = iri("id/plan/mito-strategy-2/indicators")
+    fy2021_begin = iri("id/period/fy2021/begin")
+    other_plan_element = iri("id/plan/mito-community-plan-3/policy-1")
+
+    def set_(s, p, o):
+        return lambda g: g.set((s, p, o))
+
+    def remove(s, p):
+        return lambda g: g.remove((s, p, None))
+
+    def add_other_plan_parent(g):
+        g.set((policy, MPLAN.partOf, other_plan_element))
+        g.add((other_plan_element, RDF.type, MPLAN.Policy))
+        g.add((other_plan_element, MPLAN.inPlan, iri("id/plan/mito-community-plan-3")))
+
+    return {
+        "wrong check digit": (set_(city, MPLAN.localGovernmentCode, Literal("082016")),
+                              (city, None, SH.SPARQLConstraintComponent)),
+        "code of six letters": (set_(city, MPLAN.localGovernmentCode, Literal("08201X")),
+                                (city, MPLAN.localGovernmentCode, SH.PatternConstraintComponent)),
+        "role outside the code list": (
+            set_(EXPECTED_OBS, MPLAN.observationRole, URIRef(CODE + "observation-role/estimate")),
+            (EXPECTED_OBS, MPLAN.observationRole, SH.InConstraintComponent)),
+        "observation without a value": (remove(EXPECTED_OBS, SDMX_OBS),
+                                        (EXPECTED_OBS, None, SH.OrConstraintComponent)),
+        "two observation roles": (
+            lambda g: g.add((ACTUAL_OBS, MPLAN.observationRole, URIRef(CODE + "observation-role/target"))),
+            (ACTUAL_OBS, MPLAN.observationRole, SH.MaxCountConstraintComponent)),
+        "dataset of the wrong structure": (set_(dataset, QB.structure, MPLAN.BudgetStructure),
+                                           (ACTUAL_OBS, QB.dataSet, SH.NodeConstraintComponent)),
+        "element with two parents": (
+            lambda g: g.add((policy, MPLAN.partOf, iri("id/plan/mito-strategy-2"))),
+            (policy, MPLAN.partOf, SH.MaxCountConstraintComponent)),
+        "parent in another plan": (add_other_plan_parent, (policy, None, SH.SPARQLConstraintComponent)),
+        "label not in Japanese": (set_(policy, RDFS.label, Literal("Industrial competitiveness", lang="en")),
+                                  (policy, RDFS.label, SH.QualifiedMinCountConstraintComponent)),
+        "indicator without provenance": (remove(kpi, PROV.wasDerivedFrom),
+                                         (kpi, PROV.wasDerivedFrom, SH.MinCountConstraintComponent)),
+        "fiscal year starting in January": (
+            set_(fy2021_begin, TIME.inXSDDate, Literal("2021-01-01", datatype=XSD.date)),
+            (iri("id/period/fy2021"), None, SH.SPARQLConstraintComponent)),
+        "instant typed as a plain string": (
+            set_(fy2021_begin, TIME.inXSDDate, Literal("2021-04-01")),
+            (fy2021_begin, None, SH.XoneConstraintComponent)),
+        "progress status as text": (set_(ACTUAL_OBS, MPLAN.progressStatus, Literal("遅れ")),
+                                    (ACTUAL_OBS, MPLAN.progressStatus, SH.InConstraintComponent)),
+        "unit without English label": (
+            lambda g: g.remove((iri("id/unit/million-yen"), SKOS.prefLabel, Literal("million yen", lang="en"))),
+            (iri("id/unit/million-yen"), SKOS.prefLabel, SH.QualifiedMinCountConstraintComponent)),
+    }
+
+
+MUTATIONS = _mutations()
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_fault_is_reported_where_it_is(shapes, name):
+    mutate, (focus, path, component) = MUTATIONS[name]
+    g = example_graph()
+    mutate(g)
+    conforms, found, text = validate(g, shapes)
+    assert not conforms, name
+    assert any(f == focus and c == component and (path is None or p == path) for f, p, c in found), (name, found)
+
+
+def test_dependent_node_is_checked(shapes):
+    """A blank-node checksum is validated through sh:node: a short SHA-256 fails the document."""
+    g = example_graph()
+    checksum = next(o for o in g.objects(None, URIRef("http://spdx.org/rdf/terms#checksum")))
+    g.set((checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"), Literal("abc")))
+    conforms, found, _ = validate(g, shapes)
+    assert not conforms
+    assert any(c == SH.NodeConstraintComponent and f == iri("id/document/mito-strategy-evaluation-2022")
+               for f, _, c in found)
+
+
+def test_in_office_term_without_end(shapes):
+    """The mayor in office (高橋靖, 平 23. 5 在任中, overview line 26) has no end; giving one is an error."""
+    g = example_graph()
+    person, post, term = iri("id/person/082015/mayor-19"), iri("id/post/082015/mayor"), iri("id/term/082015/mayor-19")
+    role, interval, begin = iri("id/role/mayor"), iri("id/interval/2011-05_open"), BNode()
+    doc = iri("id/document/mito-strategy-evaluation-2022")
+    triples = [
+        (person, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person")),
+        (person, URIRef("http://xmlns.com/foaf/0.1/name"), Literal("高橋靖", lang="ja")),
+        (post, RDF.type, ORG.Post), (post, ORG.postIn, iri("id/city/082015")), (post, ORG.role, role),
+        (role, RDF.type, ORG.Role),
+        (term, RDF.type, ORG.Membership), (term, ORG.member, person), (term, ORG.organization, iri("id/city/082015")),
+        (term, ORG.role, role), (term, MPLAN.post, post),
+        (term, MPLAN.ordinal, Literal(19, datatype=XSD.positiveInteger)), (term, MPLAN.ordinalAsPrinted, Literal("19")),
+        (term, ORG.memberDuring, interval), (term, MPLAN.inOffice, Literal(True)),
+        (interval, RDF.type, TIME.ProperInterval), (interval, TIME.hasBeginning, begin),
+        (begin, RDF.type, TIME.Instant), (begin, TIME.inXSDgYearMonth, Literal("2011-05", datatype=XSD.gYearMonth)),
+    ]
+    for s in (person, term):
+        triples += [(s, PROV.wasDerivedFrom, iri("id/passage/mito-strategy-evaluation-2022/L11-L11")),
+                    (s, DCTERMS.source, doc)]
+    for t in triples:
+        g.add(t)
+    conforms, _, text = validate(g, shapes)
+    assert conforms, text
+    end = BNode()
+    g.add((interval, TIME.hasEnd, end))
+    g.add((end, RDF.type, TIME.Instant))
+    g.add((end, TIME.inXSDgYearMonth, Literal("2023-05", datatype=XSD.gYearMonth)))
+    conforms, found, _ = validate(g, shapes)
+    assert not conforms
+    assert any(f == term and c == SH.MaxCountConstraintComponent for f, _, c in found), found
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+def test_index_html_is_up_to_date():
+    assert (ONT / "index.html").read_text(encoding="utf-8") == render(), \
+        "ontology/index.html is stale: run python -m mappings.ontology_page"
+
+
+def test_index_html_is_self_contained_and_complete(ontology):
+    page = render()
+    assert not re.search(r"""<(?:link|script|img)\b|src=["']http|@import""", page)
+    for term in minted_terms(ontology):
+        name = "mplan:" + str(term)[len(str(MPLAN)):]
+        assert f'id="{name}"' in page, name
+    for text in ("https://creativecommons.org/licenses/by/4.0/", "0.1.0", "https://plankg.org/def/mplan#",
+                 "bmm:quantifies", "sdgo:Indicator", "順調", "国際親善姉妹都市"):
+        assert text in page
