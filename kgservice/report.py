@@ -204,15 +204,18 @@ SELECT DISTINCT ?this ?x ?obs ?fy ?budget ?settlement ?unitLabel WHERE {
   OPTIONAL { ?obs sdmx-attribute:unitMeasure/skos:prefLabel ?unitLabel FILTER(lang(?unitLabel) = "ja") }
 }"""
 
-# Elements of other plans that serve an element of the report (the topmost such element only:
-# its parts serve too, by inference, and would repeat it).
+# Elements (or whole plans) of other plans that serve an element of the report, as asserted by a
+# document or a curated link: not the inferred ones (the parts of a contributor serve too, by
+# inference, and would only repeat it).
 Q_CONTRIBUTORS = PREFIXES + """
-SELECT DISTINCT ?this ?x ?c ?cPlan ?cPlanLabel ?labelJa ?labelEn ?number ?confidence ?comment WHERE {
+SELECT DISTINCT ?this ?x ?c ?cPlan ?cPlanLabel ?labelJa ?labelEn ?number ?link ?confidence ?comment WHERE {
   {SCOPE}
-  ?c mplan:serves ?x ; mplan:inPlan ?cPlan .
+  GRAPH ?g { ?c mplan:serves ?x }
+  FILTER NOT EXISTS { ?g mplan:inferenceRule ?rule }
+  OPTIONAL { ?c mplan:inPlan ?inPlan }
+  BIND(COALESCE(?inPlan, ?c) AS ?cPlan)  # a whole plan may serve an element
   ?x mplan:inPlan ?xPlan .
   FILTER(?cPlan != ?xPlan)
-  FILTER NOT EXISTS { ?c mplan:partOf ?m . ?m mplan:serves ?x ; mplan:inPlan ?cPlan }
   OPTIONAL { ?cPlan rdfs:label ?cPlanLabel FILTER(lang(?cPlanLabel) = "ja") }
   OPTIONAL { ?c rdfs:label ?labelJa FILTER(lang(?labelJa) = "ja") }
   OPTIONAL { ?c rdfs:label ?labelEn FILTER(langMatches(lang(?labelEn), "en")) }
@@ -222,10 +225,26 @@ SELECT DISTINCT ?this ?x ?c ?cPlan ?cPlanLabel ?labelJa ?labelEn ?number ?confid
              OPTIONAL { ?link rdfs:comment ?comment } }
 }"""
 
+# Elements of other plans that an indicator of the report also measures (e.g. a strategy KPI that
+# measures a community-plan measure), with the link's evidence when it is a curated link.
+Q_ALSO_MEASURES = PREFIXES + """
+SELECT DISTINCT ?this ?x ?ind ?y ?yPlan ?yPlanLabel ?labelJa ?number ?link ?confidence ?comment WHERE {
+  {SCOPE}
+  ?ind mplan:measures ?x , ?y ; mplan:inPlan ?indPlan .
+  ?y mplan:inPlan ?yPlan .
+  FILTER(?y != ?x && ?yPlan != ?indPlan)
+  OPTIONAL { ?yPlan rdfs:label ?yPlanLabel FILTER(lang(?yPlanLabel) = "ja") }
+  OPTIONAL { ?y rdfs:label ?labelJa FILTER(lang(?labelJa) = "ja") }
+  OPTIONAL { ?y mplan:displayNumber ?number }
+  OPTIONAL { ?link mplan:linkSubject ?ind ; mplan:linkPredicate mplan:measures ; mplan:linkObject ?y .
+             OPTIONAL { ?link mplan:confidence ?confidence }
+             OPTIONAL { ?link rdfs:comment ?comment } }
+}"""
+
 # Every item of the report (nodes, indicators, observations, budget figures, units, cross-plan
-# contributors) with the passages it was derived from.
+# contributors, link assertions about them) with the passages it was derived from.
 _ITEM_PATH = ("(^mplan:measures|^mplan:measures/^mplan:indicator|^mplan:project|mplan:responsibleUnit"
-              "|mplan:relatedUnit|^mplan:serves)?")
+              "|mplan:relatedUnit|^mplan:serves|^mplan:linkObject|^mplan:measures/^mplan:linkSubject)?")
 
 Q_ITEM_PASSAGES = PREFIXES + """
 SELECT DISTINCT ?this ?item ?passage WHERE {
@@ -263,7 +282,7 @@ KIND_LABELS = {"city": "市町村", "plan": "計画", "vision": "将来像", "pr
                "role": "役割", "element": "要素", "kpi": "KPI", "numeric-target": "数値目標",
                "outcome-indicator": "成果指標", "target-indicator": "目標指標", "indicator": "指標",
                "observation": "指標値", "budget": "予算・決算", "department": "担当課", "related-unit": "関係課",
-               "contributor": "他計画からの貢献"}
+               "contributor": "他計画からの貢献", "also-measures": "他計画の測定対象"}
 INDICATOR_KINDS = {MPLAN + "KPI": "kpi", MPLAN + "NumericTarget": "numeric-target",
                    MPLAN + "OutcomeIndicator": "outcome-indicator", MPLAN + "TargetIndicator": "target-indicator"}
 
@@ -299,6 +318,15 @@ class Passage:
         if len(lines) != len(numbers):  # not as the mappings write it: show without numbers
             return [(None, line) for line in lines]
         return list(zip(numbers, lines))
+
+    @property
+    def quote_lines(self) -> list[dict[str, Any]]:
+        """``numbered`` for display: ``gap`` marks a line that does not follow the previous one."""
+        out, previous = [], None
+        for n, text in self.numbered:
+            out.append({"n": n, "text": text, "gap": previous is not None and n is not None and n != previous + 1})
+            previous = n
+        return out
 
     @property
     def sort_key(self) -> tuple:
@@ -341,6 +369,7 @@ class Indicator:
     survey: str | None = None
     observations: list[Observation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
+    also_measures: list[CrossLink] = field(default_factory=list)
     chart: str = ""
 
     @property
@@ -374,15 +403,19 @@ class Unit:
 
 
 @dataclass
-class Contributor:
+class CrossLink:
+    """An element (or plan) of another plan linked to an item: it serves the item, or the item's
+    indicator also measures it. ``evidence``: the passages of a curated link assertion."""
     iri: str
     label: str
     plan: str
     plan_label: str
     number: str | None = None
+    link: str | None = None
     confidence: str | None = None
     comment: str | None = None
     passages: list[Passage] = field(default_factory=list)
+    evidence: list[Passage] = field(default_factory=list)
 
 
 @dataclass
@@ -402,7 +435,7 @@ class Node:
     units: list[Unit] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
-    contributors: list[Contributor] = field(default_factory=list)
+    contributors: list[CrossLink] = field(default_factory=list)
     children: list["Node"] = field(default_factory=list)
 
     @property
@@ -581,10 +614,11 @@ def gather(run_select: RunSelect, iri: str, base: str) -> Report:
     for r in run_select(_q(Q_CONTRIBUTORS, scope), this):
         node = nodes.get(r["x"])
         if node and not any(c.iri == r["c"] for c in node.contributors):
-            node.contributors.append(Contributor(
-                r["c"], r.get("labelJa") or _local(r["c"]), r["cPlan"], r.get("cPlanLabel") or _local(r["cPlan"]),
-                number=r.get("number"), confidence=r.get("confidence"), comment=r.get("comment"),
-                passages=derived.get(r["c"], [])))
+            node.contributors.append(_cross(r, "c", "cPlan", derived))
+    for r in run_select(_q(Q_ALSO_MEASURES, scope), this):
+        ind = indicators.get((r["x"], r["ind"]))
+        if ind and not any(c.iri == r["y"] for c in ind.also_measures):
+            ind.also_measures.append(_cross(r, "y", "yPlan", derived))
 
     # the tree: children in the order of their first source line
     def order(n: Node) -> tuple:
@@ -603,6 +637,14 @@ def gather(run_select: RunSelect, iri: str, base: str) -> Report:
     for top in sections:
         _set_depth(top, 0 if kind == "city" else 0)
     return Report(iri, kind, label, label_en, ancestors, sections, base)
+
+
+def _cross(r: dict[str, str], var: str, plan_var: str, derived: dict[str, list[Passage]]) -> CrossLink:
+    plan = r[plan_var]
+    return CrossLink(r[var], r.get("labelJa") or _local(r[var]), plan, r.get(plan_var + "Label") or _local(plan),
+                     number=r.get("number"), link=r.get("link"), confidence=r.get("confidence"),
+                     comment=r.get("comment"), passages=derived.get(r[var], []),
+                     evidence=derived.get(r["link"], []) if "link" in r else [])
 
 
 def _set_depth(node: Node, depth: int) -> None:
@@ -849,16 +891,20 @@ def csv_rows(report: Report) -> list[dict[str, str]]:
             add(level=node.depth + 1, kind=ind.kind, iri=ind.iri, label=ind.label, parent_iri=node.iri,
                 department=dept, indicator=ind.label, unit=ind.unit, **_evidence(ind.passages))
             for o in ind.observations:
-                add(level=node.depth + 2, kind="observation", iri=o.iri, label=f"{ind.label} {ROLE_LABELS.get(o.role, o.role)} {o.period_text}".strip(),
+                name = f"{ind.label} {ROLE_LABELS.get(o.role, o.role)} {o.period_text}".strip()
+                add(level=node.depth + 2, kind="observation", iri=o.iri, label=name,
                     parent_iri=ind.iri, department=dept, indicator=ind.label, role=o.role, period=o.period_text,
                     value=o.value if o.value is not None else o.printed, unit=ind.unit, **_evidence(o.passages))
+            for c in ind.also_measures:
+                add(level=node.depth + 2, kind="also-measures", iri=c.iri, label=c.label, parent_iri=ind.iri,
+                    indicator=ind.label, role="measures", value=c.confidence, **_evidence(c.evidence or c.passages))
         for b in node.budgets:
             add(level=node.depth + 1, kind="budget", iri=b.iri, label=f"{node.label} {b.fiscal_year}年度 予算・決算",
                 parent_iri=node.iri, department=dept, period=f"{b.fiscal_year}年度" if b.fiscal_year else "",
                 unit=b.unit, budget=b.budget, settlement=b.settlement, execution_rate=b.rate, **_evidence(b.passages))
         for c in node.contributors:
             add(level=node.depth + 1, kind="contributor", iri=c.iri, label=c.label, parent_iri=node.iri,
-                role="serves", **_evidence(c.passages))
+                role="serves", value=c.confidence, **_evidence(c.evidence or c.passages))
     return rows
 
 

@@ -1,0 +1,324 @@
+"""Integration tests: the same graph in the embedded store, Oxigraph server and Virtuoso.
+
+Real servers on loopback only (scripts/oxigraph_server.sh, scripts/virtuoso.sh), on ports of their
+own (Oxigraph 17878; Virtuoso HTTP 18890, SQL 11111), in temporary folders. A server is skipped only
+when it cannot be installed on this machine (no `oxigraph` command; no root or no apt-get for
+Virtuoso), and never when the CI variable is set: CI runs as root with apt.
+
+Comparisons of query answers are on *sets of rows of lexical values* (variable → value text; an
+unbound variable is absent), after these normalisations, each for a measured difference:
+- numbers: a literal of a numeric XSD type is compared by value (Virtuoso and Oxigraph write
+  xsd:decimal canonically, "2.50" → "2.5"; a COUNT may come back as int or integer) — the value is
+  written as Python's Decimal normalised form;
+- booleans: Virtuoso evaluates ``BIND(EXISTS {…} AS ?b)`` and boolean expressions to the integers 0/1,
+  so xsd:boolean true/false and integer 1/0 are both compared as "1"/"0".
+Nothing else is normalised: IRIs, strings and language tags must match exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+
+from kgservice.engine import Engine, QueryError
+from kgservice.named_queries import load_queries
+from kgservice.remote import RemoteEngine, Target
+from kgservice.settings import Settings
+from mappings.load_remote import LoadInterrupted, load, read_dump
+
+ROOT = Path(__file__).resolve().parents[1]
+OX_PORT, VIRT_HTTP, VIRT_SQL = 17878, 18890, 11111
+VIRT_MAX_ROWS = 1000  # the silent cap of the test Virtuoso (the named queries answer far fewer rows)
+ON_CI = bool(os.environ.get("CI"))
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
+                             "nonNegativeInteger", "positiveInteger", "negativeInteger",
+                             "nonPositiveInteger", "unsignedInt", "unsignedLong")}
+
+# Named queries Virtuoso 7.2.5 answers differently from the SPARQL 1.1 semantics that the embedded
+# store and Oxigraph server implement — measured, with the reason. xfail(strict): a query that starts
+# to agree fails the run, so this list cannot go stale silently.
+VIRTUOSO_DEVIATIONS = {
+    "cq-mayor-tenures": "19 rows instead of 3: the rank sub-SELECT's COUNT over an OPTIONAL with "
+                        "BIND/FILTER is evaluated differently, so FILTER(?rank <= ?limit) keeps every term",
+    "cq-plans-under": "a BIND of a constant inside UNION branches comes back unbound (?link missing)",
+    "link-plans-under-plan": "no rows: same UNION/BIND pattern as cq-plans-under",
+    "cq-projects-of-department": "Virtuoso error SQ074 (its SQL compiler fails on the query)",
+    "link-project-trace": "Virtuoso error SR084 'Division by 0' on a * property path inside UNION",
+}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _run(script: str, args: list[str], env: dict, timeout: float) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(ROOT / "scripts" / script), *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _unavailable(reason: str) -> None:
+    if ON_CI:
+        pytest.fail(f"{reason} (CI must run these tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def graph(tmp_path_factory) -> dict:
+    """The built graph: var/ when it is built, else a build into a temporary var folder."""
+    store, dump = ROOT / "var/store/current", ROOT / "var/dumps/current/plankg.nq"
+    if not (store.exists() and dump.exists()):
+        from mappings.build import BuildConfig, BuildError, build
+
+        var = tmp_path_factory.mktemp("var")
+        try:
+            build(BuildConfig.at(ROOT, var=var))
+        except BuildError as exc:
+            pytest.fail(f"the graph does not build, so no backend can be compared: {exc}")
+        store, dump = var / "store/current", var / "dumps/current/plankg.nq"
+    counts = {g: len(ts) for g, ts in read_dump(dump).items()}
+    return {"store": store, "dump": dump, "counts": counts}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_env(tmp_path_factory) -> dict:
+    if not (shutil.which("oxigraph") or (ROOT / ".venv/bin/oxigraph").exists()):
+        _unavailable("no `oxigraph` command: pip install oxigraph==0.5.13")
+    env = {"OXIGRAPH_LOCATION": str(tmp_path_factory.mktemp("oxigraph") / "store"),
+           "OXIGRAPH_PORT": str(OX_PORT)}
+    done = _run("oxigraph_server.sh", ["start"], env, 90)
+    if done.returncode:
+        pytest.fail(f"oxigraph server did not start:\n{done.stderr}")
+    yield env
+    _run("oxigraph_server.sh", ["stop"], env, 60)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_env(tmp_path_factory, graph) -> dict:
+    can_install = shutil.which("virtuoso-t") or (os.geteuid() == 0 and shutil.which("apt-get"))
+    if not can_install:
+        _unavailable("Virtuoso is not installed and cannot be (needs root and apt-get)")
+    env = {"VIRTUOSO_HOME": str(tmp_path_factory.mktemp("virtuoso")), "VIRTUOSO_HTTP_PORT": str(VIRT_HTTP),
+           "VIRTUOSO_SQL_PORT": str(VIRT_SQL), "VIRTUOSO_MAX_ROWS": str(VIRT_MAX_ROWS),
+           "VIRTUOSO_DIRS_ALLOWED": str(graph["dump"].parent.resolve())}
+    done = _run("virtuoso.sh", ["start"], env, 900)  # may include apt-get install
+    if done.returncode:
+        pytest.fail(f"virtuoso did not start:\n{done.stderr}")
+    yield env
+    _run("virtuoso.sh", ["stop"], env, 120)
+
+
+def _interrupted_then_resumed(url: str, graph: dict, state: Path) -> dict:
+    """Load with a stop after the first batch, then again: what each run did."""
+    with pytest.raises(LoadInterrupted):
+        load(url, graph["dump"], state_path=state, batch_size=2000, stop_after=1)
+    after_first = json.loads(state.read_text())
+    resumed = load(url, graph["dump"], state_path=state, batch_size=2000)
+    again = load(url, graph["dump"], state_path=state, batch_size=2000)  # complete: nothing to send
+    return {"after_first": after_first, "resumed": resumed, "again": again}
+
+
+@pytest.fixture(scope="session")
+def oxigraph_load(oxigraph_env, graph, tmp_path_factory) -> dict:
+    state = tmp_path_factory.mktemp("state") / "oxigraph.json"
+    return _interrupted_then_resumed(f"http://127.0.0.1:{OX_PORT}", graph, state)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_load(virtuoso_env, graph, tmp_path_factory) -> dict:
+    state = tmp_path_factory.mktemp("state") / "virtuoso.json"
+    return _interrupted_then_resumed(f"http://dba:dba@127.0.0.1:{VIRT_HTTP}/sparql", graph, state)
+
+
+@pytest.fixture(scope="session")
+def engines(graph, oxigraph_load, virtuoso_load):
+    settings = Settings(store_path=graph["store"], query_timeout_s=30)
+    embedded = Engine(settings)
+    embedded.start()
+    yield {"embedded": embedded,
+           "oxigraph": RemoteEngine(f"http://127.0.0.1:{OX_PORT}", settings),
+           "virtuoso": RemoteEngine(f"http://127.0.0.1:{VIRT_HTTP}/sparql", settings)}
+    embedded.close()
+
+
+# --------------------------------------------------------------------------- comparison helpers
+
+
+def _lexical(term: dict) -> str:
+    value = term["value"]
+    datatype = term.get("datatype")
+    if datatype == XSD + "boolean":
+        return "1" if value in ("true", "1") else "0"
+    if datatype in NUMERIC:
+        try:
+            return format(Decimal(value).normalize(), "f")
+        except InvalidOperation:
+            return value
+    return value
+
+
+def rows_of(body: bytes) -> set[tuple]:
+    doc = json.loads(body)
+    if "boolean" in doc:
+        return {("boolean", doc["boolean"])}
+    return {tuple(sorted((k, _lexical(v)) for k, v in row.items())) for row in doc["results"]["bindings"]}
+
+
+def _count(engine, graph_iri: str) -> int:
+    body = engine.execute(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}", "json").body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+QUERIES = load_queries(ROOT / "queries")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_triple_counts_per_graph_are_identical_on_the_three_backends(engines, graph):
+    assert len(graph["counts"]) >= 5  # documents, ontology, reference, inferred graphs
+    for iri, expected in graph["counts"].items():
+        got = {name: _count(engine, iri) for name, engine in engines.items()}
+        assert got == {"embedded": expected, "oxigraph": expected, "virtuoso": expected}, iri
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_named_query_answers_identically_on_oxigraph_server(engines, name):
+    query = QUERIES[name]
+    subs = query.substitutions({k: [v] for k, v in query.example.items()})
+    fmt = "ntriples" if query.is_graph else "json"
+    embedded = engines["embedded"].execute(query.text, fmt, substitutions=subs)
+    remote = engines["oxigraph"].execute(query.text, fmt, substitutions=subs)
+    if query.is_graph:
+        assert set(remote.body.splitlines()) == set(embedded.body.splitlines())
+    else:
+        assert rows_of(remote.body) == rows_of(embedded.body)
+    assert not remote.truncated
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_DEVIATIONS[n], strict=True, raises=(AssertionError, QueryError)))
+    if n in VIRTUOSO_DEVIATIONS else n for n in sorted(QUERIES)])
+def test_named_query_answers_identically_on_virtuoso(engines, name):
+    query = QUERIES[name]
+    subs = query.substitutions({k: [v] for k, v in query.example.items()})
+    fmt = "ntriples" if query.is_graph else "json"
+    embedded = engines["embedded"].execute(query.text, fmt, substitutions=subs)
+    remote = engines["virtuoso"].execute(query.text, fmt, substitutions=subs)
+    if query.is_graph:
+        assert set(remote.body.splitlines()) == set(embedded.body.splitlines())
+    else:
+        assert rows_of(remote.body) == rows_of(embedded.body)
+    assert not remote.truncated
+
+
+def test_every_named_query_has_answers_to_compare(engines):
+    """The comparison above must not pass on empty answers: each example answers something."""
+    empty = []
+    for name, query in QUERIES.items():
+        subs = query.substitutions({k: [v] for k, v in query.example.items()})
+        result = engines["embedded"].execute(query.text, "ntriples" if query.is_graph else "json",
+                                             substitutions=subs)
+        if (result.row_count or 0) == 0 and not (query.form == "ask"):
+            empty.append(name)
+    assert len(empty) <= len(QUERIES) // 4, f"too many named queries answer nothing: {empty}"
+
+
+@pytest.mark.parametrize("load_fixture", ["oxigraph_load", "virtuoso_load"])
+def test_interrupted_load_resumes_without_duplicates(request, load_fixture, graph):
+    runs = request.getfixturevalue(load_fixture)
+    first = runs["after_first"]
+    assert sum(first["done"].values()) == 1 and first["verified"] is False
+    resumed = runs["resumed"]
+    assert resumed.batches_skipped == 1 and resumed.batches_sent >= 1
+    assert resumed.graphs == graph["counts"]  # verified by COUNT on the remote
+    again = runs["again"]
+    assert again.batches_sent == 0 and again.graphs == graph["counts"]
+
+
+def test_reload_from_scratch_does_not_duplicate_blank_nodes(oxigraph_load, graph, tmp_path):
+    """A lost state file means starting over: the first batch of each graph is a PUT carrying every
+    blank-node triple, so loading twice leaves the counts as they were (the ontology graph has
+    blank nodes: OWL class unions, qb component specifications)."""
+    with_blank = [g for g, ts in read_dump(graph["dump"]).items()
+                  if any("_:" in str(t) for t in ts)]
+    assert with_blank, "the dump is expected to hold blank nodes"
+    report = load(f"http://127.0.0.1:{OX_PORT}", graph["dump"], state_path=tmp_path / "fresh.json",
+                  batch_size=2000)
+    assert report.batches_skipped == 0 and report.graphs == graph["counts"]
+
+
+def test_virtuoso_row_cap_is_reported_as_truncation(engines, graph):
+    assert sum(graph["counts"].values()) > VIRT_MAX_ROWS
+    result = engines["virtuoso"].execute("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "json")
+    assert result.row_count == VIRT_MAX_ROWS
+    assert result.truncated is True
+    embedded = engines["embedded"].execute("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "json")
+    assert embedded.row_count > VIRT_MAX_ROWS and embedded.truncated is False
+
+
+def test_virtuoso_json_is_standard_sparql_json(engines):
+    body = engines["virtuoso"].execute(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "json").body
+    term = json.loads(body)["results"]["bindings"][0]["n"]
+    assert term["type"] == "literal" and term["datatype"] == XSD + "integer"
+    assert b"typed-literal" not in body
+
+
+def test_virtuoso_union_default_graph_is_scoped_to_the_service_graphs(engines, graph):
+    """Virtuoso's own default graph is the union of all its graphs, system graphs included; the
+    service's queries see only its named graphs, like the embedded store."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    counts = {n: rows_of(e.execute(query, "json").body) for n, e in engines.items()}
+    assert counts["virtuoso"] == counts["embedded"] == counts["oxigraph"] == {(("n", str(sum(graph["counts"].values()))),)}
+    raw = RemoteEngine(f"http://127.0.0.1:{VIRT_HTTP}/sparql", Settings(), scope="remote")
+    assert rows_of(raw.execute(query, "json").body) != counts["embedded"]  # system graphs are there
+
+
+def test_trailing_slash_is_normalised():
+    target = Target.from_url(f"http://127.0.0.1:{VIRT_HTTP}/sparql/")
+    assert target.query_url == f"http://127.0.0.1:{VIRT_HTTP}/sparql"
+    assert target.store_url == f"http://127.0.0.1:{VIRT_HTTP}/sparql-graph-crud-auth"
+
+
+def test_stopped_remote_is_unavailable_and_recovers(engines, oxigraph_env):
+    engine = engines["oxigraph"]
+    assert rows_of(engine.execute("ASK { ?s ?p ?o }", "json").body) == {("boolean", True)}
+    assert _run("oxigraph_server.sh", ["stop"], oxigraph_env, 60).returncode == 0
+    try:
+        with pytest.raises(QueryError) as err:
+            engine.execute("ASK { ?s ?p ?o }", "json")
+        assert err.value.kind == "unavailable" and err.value.status == 503
+        assert "not reachable" in err.value.message
+    finally:
+        assert _run("oxigraph_server.sh", ["start"], oxigraph_env, 90).returncode == 0
+    assert rows_of(engine.execute("ASK { ?s ?p ?o }", "json").body) == {("boolean", True)}
+
+
+def test_virtuoso_partial_results_on_timeout_are_an_error(virtuoso_load):
+    engine = RemoteEngine(f"http://127.0.0.1:{VIRT_HTTP}/sparql", Settings(query_timeout_s=1))
+    with pytest.raises(QueryError) as err:
+        engine.execute("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "json")
+    assert err.value.kind == "timeout"
+
+
+def test_result_formats_from_virtuoso_keep_language_tags(engines):
+    """Virtuoso's own TSV drops language tags; the service writes TSV itself from JSON."""
+    query = 'SELECT ?l WHERE { ?c <https://plankg.org/def/mplan#localGovernmentCode> "082015" ; ' \
+            '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "ja") }'
+    tsv = {n: e.execute(query, "tsv").body for n, e in engines.items()}
+    assert '"水戸市"@ja'.encode() in tsv["virtuoso"]
+    assert tsv["virtuoso"] == tsv["embedded"] == tsv["oxigraph"]
+
+
+def test_substitutions_are_bound_as_terms_not_text(engines):
+    """A value that would break out of a string if pasted is bound as one literal."""
+    query = "SELECT ?x WHERE { ?s ?p ?o FILTER(?o = ?x) } LIMIT 1"
+    for name, engine in engines.items():
+        body = engine.execute(query, "json", substitutions={"x": '"a\\" } UNION { ?s ?p ?o"'}).body
+        assert rows_of(body) == set(), name
