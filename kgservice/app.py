@@ -2,9 +2,9 @@
 
 The Engine (reader pool) starts with the app's lifespan and stops with it; ``app.state.settings``
 and ``app.state.engine`` are the shared state every router uses. Routers: the SPARQL protocol
-(kgservice.protocol), updates and the Graph Store Protocol (kgservice.updates), and — when their
-modules exist — named queries, linked-data pages and the query page (each a module with a
-``router`` and optionally ``install(app)`` run at creation, so a bad named query fails early).
+(kgservice.protocol), updates and the Graph Store Protocol (kgservice.updates),
+named queries, open data (DCAT, VoID, dumps), audit reports, the query page and the linked-data
+pages (each a module with a ``router`` and optionally ``install(app)`` run at creation).
 
 Middleware, outermost first: CORS (also on error responses), then a catch-all that turns an
 unexpected exception into the 500 error envelope.
@@ -12,8 +12,6 @@ unexpected exception into the 500 error envelope.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from contextlib import asynccontextmanager
 
@@ -21,13 +19,15 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from kgservice import errors, protocol, updates
+from kgservice import errors, named_queries, opendata, pages, protocol, query_page, report_routes, updates
 from kgservice.engine import Engine
 from kgservice.settings import Settings
 
 log = logging.getLogger("kgservice")
 
-OPTIONAL_ROUTERS = ("named_queries", "pages", "query_page")
+# Each module has a `router`, and may have `install(app)` run at creation (so a bad named query
+# fails at start, not at the first request).
+SURFACES = (protocol, updates, named_queries, opendata, report_routes, query_page, pages)
 EXPOSED_HEADERS = ["X-Result-Truncated", "X-Result-Max-Rows", "X-Result-Rows", "Warning", "Retry-After",
                    "Location", "WWW-Authenticate"]
 
@@ -50,12 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     errors.install(app)
-    app.include_router(protocol.router)
-    app.include_router(updates.router)
-    for name in OPTIONAL_ROUTERS:
-        if importlib.util.find_spec(f"kgservice.{name}") is None:
-            continue
-        module = importlib.import_module(f"kgservice.{name}")  # an import error here is a real bug: raise
+    for module in SURFACES:
         if hasattr(module, "install"):
             module.install(app)
         app.include_router(module.router)

@@ -27,6 +27,7 @@ class Settings(BaseModel):
 
     store_path: Path = Path("var/store/current")  # symlink to the live store directory
     dumps_path: Path = Path("var/dumps")
+    sources_dir: Path = Path("sources")  # the source documents and their catalog (DCAT, /sources/)
     queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries)
     base_iri: str = "https://plankg.org/"
     host: str = "127.0.0.1"

@@ -86,6 +86,7 @@ class BuildReport:
     store_path: Path | None = None
     dumps: dict[str, int] = field(default_factory=dict)
     inferred: dict[str, int] = field(default_factory=dict)  # new triples per inference rule
+    void: dict = field(default_factory=dict)                 # VoID statistics (kgservice.catalog)
 
     built_at: str = ""
 
@@ -96,7 +97,7 @@ class BuildReport:
     def as_json(self) -> dict:
         return {"built_at": self.built_at, "records": self.records, "triples": self.triples,
                 "triples_per_graph": self.triples_per_graph, "instances_per_class": self.instances_per_class,
-                "inferred": self.inferred, "dumps": self.dumps}
+                "inferred": self.inferred, "void": self.void, "dumps": self.dumps}
 
 
 Progress = Callable[[str], None]
@@ -169,6 +170,7 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
         report.triples_per_graph[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
     classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None))
     report.instances_per_class = dict(sorted(classes.items()))
+    report.void = _void_statistics(store, config.base_iri)
     progress("writing dumps")
     dumps_dir = _new_dir(config.dumps_root)
     for name, fmt in DUMPS.items():
@@ -190,6 +192,18 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
     report.store_path = config.store_path
     report.seconds = time.monotonic() - started
     return report
+
+
+def _void_statistics(store: ox.Store, base_iri: str) -> dict:
+    """Figures VoID publishes: triples per property, entities (resources under id/), links out."""
+    properties = Counter(q.predicate.value for q in store)
+    entities = len({q.subject.value for q in store
+                    if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base_iri + "id/")})
+    same_as = "http://www.w3.org/2002/07/owl#sameAs"
+    area = "https://plankg.org/def/mplan#standardAreaCode"
+    links = {"http://www.wikidata.org/entity/": properties.get(same_as, 0),
+             "http://data.e-stat.go.jp/lod/sac/": properties.get(area, 0)}
+    return {"properties": dict(sorted(properties.items())), "entities": entities, "links": links}
 
 
 def _union_dump(store: ox.Store, fmt: ox.RdfFormat) -> bytes:

@@ -109,7 +109,7 @@ def test_areas_are_explicit_or_inherited_never_both(store):
         GRAPH <{linkage}> {{ ?e mplan:policyArea ?a }} GRAPH <{inferred}> {{ ?e mplan:policyArea ?b }} }}""")
     assert rows[0]["n"] == "0"
     meta = select(store, f"SELECT ?rule WHERE {{ GRAPH <{BASE}graph/inferred> {{ <{inferred}> mplan:inferenceRule ?rule ;"
-                         " a mplan:InferredGraph }} }}")
+                         " a mplan:InferredGraph } }")
     assert meta == [{"rule": RULE}]
 
 

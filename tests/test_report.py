@@ -247,7 +247,8 @@ def test_csv_has_the_same_items(report, html, csv_rows):
     expected = set()
     for node in report.nodes():
         expected |= {node.iri, *(b.iri for b in node.budgets), *(i.iri for i in node.indicators),
-                     *(o.iri for i in node.indicators for o in i.observations), *(u.iri for u in node.units)}
+                     *(o.iri for i in node.indicators for o in i.observations), *(u.iri for u in node.units),
+                     *(c.iri for i in node.indicators for c in i.also_measures), *(c.iri for c in node.contributors)}
     assert set(by_iri) == expected
     hrefs = {BASE + h.lstrip("/") for h in _parse(html).hrefs if h.startswith("/id/")}
     assert expected <= hrefs  # every CSV item is linked from the page
@@ -265,6 +266,26 @@ def test_csv_has_the_same_items(report, html, csv_rows):
     kpi = by_iri[f"{PLAN}/indicator/kpi-mimamori-tai"]
     assert kpi["kind"] == "kpi" and kpi["indicator"].startswith("水戸市安心・安全見守り隊参加団体・事業者数")
     assert kpi["parent_iri"] == f"{PLAN}/goal-4-policy-1"
+
+
+def test_cross_plan_measures_with_link_evidence(report):
+    """A strategy KPI that a curated link says also measures a community-plan measure shows that
+    element with the link's confidence and the quoted passages of both sides (data/linkage)."""
+    path = ROOT / "data" / "linkage" / "links.yaml"
+    links = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+    indicators = {i.iri: i for n in report.nodes() for i in n.indicators}
+    expected = [link for link in links if link["relation"] == "measures"
+                and link["subject"]["ref"].startswith("indicator:mito-strategy-2/")
+                and PLAN + "/indicator/" + link["subject"]["ref"].split("/", 1)[1] in indicators]
+    for link in expected:
+        ind = indicators[PLAN + "/indicator/" + link["subject"]["ref"].split("/", 1)[1]]
+        target = BASE + "id/plan/" + link["object"]["ref"].split(":", 1)[1]
+        cross = next(c for c in ind.also_measures if c.iri == target)
+        assert Decimal(cross.confidence) == Decimal(str(link["confidence"]))
+        evidence = "".join(p.exact for p in cross.evidence)
+        for side in ("subject", "object"):
+            assert re.sub(r"\s+", "", link[side]["quote"])[:20] in re.sub(r"\s+", "", evidence), (link["id"], side)
+    assert len(expected) == sum(len(i.also_measures) for i in indicators.values())
 
 
 def test_plan_and_city_reports(store):
