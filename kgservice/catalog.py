@@ -11,12 +11,12 @@ download URL, media type and byte size.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 
 from mappings.context import ESTAT_SAC, MPLAN
+from mappings.context import WIKIDATA as WIKIDATA_NS
 from mappings.sources import SourceDocument
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -26,8 +26,8 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN")
 ENGLISH = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
 ONTOLOGY = URIRef("https://plankg.org/def/mplan")
-WIKIDATA = "http://www.wikidata.org/entity/"
-ESTAT = "http://data.e-stat.go.jp/lod/sac/"
+WIKIDATA = str(WIKIDATA_NS)
+ESTAT = str(ESTAT_SAC)
 
 MEDIA_TYPES = {
     ".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
@@ -239,8 +239,3 @@ def void_graph(ctx: CatalogContext, class_counts: dict[str, int], property_count
     return g
 
 
-def load_report(dumps_path: Path) -> dict:
-    import json
-
-    path = dumps_path / "report.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

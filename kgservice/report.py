@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import quote as url_quote
+from kgservice.pages import local_href
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -810,15 +810,6 @@ def indicator_chart(ind: Indicator) -> str:
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-
-
-def local_href(iri: str, base: str, root: str = "/") -> str:
-    """Our own IRIs (under ``base``: id/, def/, graph/) as local paths; others unchanged."""
-    if iri.startswith(base):
-        rest = iri[len(base):]
-        if rest.startswith(("id/", "def/", "graph/")):
-            return root + url_quote(rest, safe="/#-._~:@!$&'()*+,;=%")
-    return iri
 
 
 def quoted_passages(*groups: list[Passage]) -> list[Passage]:

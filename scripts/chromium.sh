@@ -4,7 +4,7 @@
 # only the distribution package is used.
 set -eu
 
-if [ -x /usr/bin/chromium ]; then
+if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/opentype/ipafont-gothic ]; then
     echo "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
     exit 0
 fi
@@ -16,5 +16,5 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y chromium
+$SUDO apt-get install -y chromium fonts-ipafont-gothic
 /usr/bin/chromium --version

@@ -85,6 +85,7 @@ def real_queries_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def real_server(real_store, real_queries_dir):
     settings = Settings(store_path=real_store, queries_dir=real_queries_dir, base_iri=BASE,
+                        dumps_path=real_store.parent.parent / "dumps", sources_dir=ROOT / "sources",
                         host="127.0.0.1", port=free_port(), query_timeout_s=20.0, workers=2)
     live = LiveServer(settings).start()
     yield live

@@ -155,10 +155,11 @@ def test_element_alignments_have_reasons(store):
 def test_an_unclassified_element_fails_naming_it(tmp_path, records):
     path = ROOT / "data" / "linkage" / "policy-areas.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "  - ref: element:omitama-later-basic-plan/measure-7207\n    areas: [wide-area-cooperation]\n", "")
+        "  - ref: element:omitama-later-basic-plan/section-1\n    areas: [public-relations-hearing, digitalisation]\n", "")
     broken = tmp_path / "policy-areas.yaml"
     broken.write_text(text, encoding="utf-8")
-    with pytest.raises(RecordError, match="omitama-later-basic-plan/measure-7207"):
+    assert text != path.read_text(encoding="utf-8")
+    with pytest.raises(RecordError, match="omitama-later-basic-plan/section-1"):
         resolve_areas(load_policy_areas(broken), records)
 
 
