@@ -19,6 +19,7 @@ from typing import Optional
 import typer
 
 from kgservice.settings import Settings
+from kgservice.suggest_cli import app as suggest_app
 
 OK, FAILED, USAGE, UNAVAILABLE = 0, 1, 2, 3
 
@@ -27,6 +28,7 @@ app = typer.Typer(
     help="Knowledge graph of Japanese municipal plans. Exit codes: 0 ok; 1 validation/verification "
          "failed; 2 usage/bad input; 3 store missing/unavailable.",
 )
+app.add_typer(suggest_app, name="suggest", help="Candidate links: suggest, accept, reject, evaluate.")
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -70,8 +72,12 @@ def _run_build(ctx: typer.Context) -> None:
         _fail(FAILED, f"build failed:\n{exc}")
     typer.echo(f"built {report.triples} triples from {report.records} records in {report.seconds:.1f} s "
                f"→ {report.store_path}", err=True)
+    typer.echo("triples per graph:", err=True)
     for graph, n in report.triples_per_graph.items():
         typer.echo(f"  {n:>8}  {graph}", err=True)
+    typer.echo("instances per class:", err=True)
+    for cls, n in report.instances_per_class.items():
+        typer.echo(f"  {n:>8}  {cls}", err=True)
 
 
 @app.command("build")

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from .candidates import map_candidates
 from .context import MappingContext
 from .documents import map_cities, map_documents
 from .events import map_events
@@ -122,6 +123,7 @@ def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
         map_documents(ctx)
         for mapper in (map_plans, map_indicators, map_organizations, map_statistics, map_events, map_links):
             mapper(ctx, records)
+        map_candidates(ctx, config.data_dir / "linkage" / "candidates.yaml")
         ctx.check_references()
     except (RecordError, ValueError) as exc:
         raise BuildError(str(exc)) from exc

@@ -27,8 +27,8 @@ documents (counted with ``load_records(Path("data"))``, 2026-11):
   quarter of projects 重点, 15 % 新, 15 % 再掲; 7 observations per KPI, 2–3 per other indicator;
   12–18 departments, 1 budget figure per strategy project (FY2022 budget and settlement in 千円).
 
-The output for municipality *i* depends only on (seed, i): the corpus of N=10 is the first ten
-municipalities of N=100.
+The records of municipality *i* depend only on (seed, i), except the member list of its wide-area
+body and its domestic partner cities, which depend on N: the same seed gives the same bytes.
 """
 
 from __future__ import annotations

@@ -51,6 +51,8 @@ VIRTUOSO_DEVIATIONS = {
     "link-plans-under-plan": "no rows: same UNION/BIND pattern as cq-plans-under",
     "cq-projects-of-department": "Virtuoso error SQ074 (its SQL compiler fails on the query)",
     "link-project-trace": "Virtuoso error SR084 'Division by 0' on a * property path inside UNION",
+    "link-asserted-or-inferred": "GROUP_CONCAT over a group whose values are all unbound: Virtuoso "
+                                 "binds \"\", the embedded store and Oxigraph server leave it unbound",
 }
 
 
@@ -259,7 +261,12 @@ def test_virtuoso_row_cap_is_reported_as_truncation(engines, graph):
     assert result.row_count == VIRT_MAX_ROWS
     assert result.truncated is True
     embedded = engines["embedded"].execute("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "json")
-    assert embedded.row_count > VIRT_MAX_ROWS and embedded.truncated is False
+    # the embedded store answers up to its own cap (settings.max_rows), past Virtuoso's
+    assert embedded.row_count == min(sum(graph["counts"].values()), embedded_cap(engines)) > VIRT_MAX_ROWS
+
+
+def embedded_cap(engines) -> int:
+    return engines["embedded"].settings.max_rows
 
 
 def test_virtuoso_json_is_standard_sparql_json(engines):

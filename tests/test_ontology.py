@@ -168,8 +168,8 @@ def test_alignments_are_annotations_with_reasons(ontology):
 def components(g: Graph, dsd: URIRef) -> dict[str, set[URIRef]]:
     out: dict[str, set[URIRef]] = {"dimension": set(), "measure": set(), "attribute": set()}
     for spec in g.objects(dsd, QB.component):
-        for role in out:
-            out[role].update(g.objects(spec, QB[role]))
+        for role, props in out.items():
+            props.update(g.objects(spec, QB[role]))
     return out
 
 
@@ -477,10 +477,10 @@ def test_example_values_are_the_printed_ones():
 
 
 def test_example_conforms(shapes, ontology, codes):
-    conforms, found, text = validate(example_graph(), shapes)
+    conforms, _, text = validate(example_graph(), shapes)
     assert conforms, text
     # the same with the ontology and code lists in the graph, as in the built store
-    conforms, found, text = validate(example_graph() + codes, shapes, ont=ontology)
+    conforms, _, text = validate(example_graph() + codes, shapes, ont=ontology)
     assert conforms, text
 
 
@@ -548,6 +548,10 @@ def _mutations():
             (policy, None, SH.SPARQLConstraintComponent)),
         "municipality kind missing": (remove(city, MPLAN.municipalityKind),
                                       (city, MPLAN.municipalityKind, SH.MinCountConstraintComponent)),
+        "fragment not in RFC 5147 positions": (
+            lambda g: [g.set((sel, RDF.value, Literal("line=29,31")))
+                       for sel in g.subjects(RDF.value, Literal("line=28,31"))],
+            (iri("id/passage/mito-strategy-evaluation-2022/L29-L31"), None, SH.SPARQLConstraintComponent)),
         "unit without English label": (
             lambda g: g.remove((iri("id/unit/million-yen"), SKOS.prefLabel, Literal("million yen", lang="en"))),
             (iri("id/unit/million-yen"), SKOS.prefLabel, SH.QualifiedMinCountConstraintComponent)),
@@ -562,7 +566,7 @@ def test_fault_is_reported_where_it_is(shapes, name):
     mutate, (focus, path, component) = MUTATIONS[name]
     g = example_graph()
     mutate(g)
-    conforms, found, text = validate(g, shapes)
+    conforms, found, _ = validate(g, shapes)
     assert not conforms, name
     assert any(f == focus and c == component and (path is None or p == path) for f, p, c in found), (name, found)
 
@@ -653,6 +657,27 @@ def test_link_assertion_and_sdg_alignment(shapes):
         conforms, found, _ = validate(h, shapes)
         assert not conforms, name
         assert any(f == focus and c == component for f, _, c in found), (name, found)
+
+
+def test_activities_are_events_or_software_runs(shapes):
+    """An event read from a document and a suggester run both pass; an event without its passage does not."""
+    g = example_graph()
+    event, run = iri("id/event/mito-overview-2023/e-kessai"), iri("id/activity/suggest-0123456789")
+    passage = iri("id/passage/mito-strategy-evaluation-2022/L11-L11")
+    for t in [
+        (event, RDF.type, PROV.Activity), (event, RDFS.label, Literal("電子決裁の運用開始", lang="ja")),
+        (event, DCTERMS.date, Literal("2022-10", datatype=XSD.gYearMonth)),
+        (event, PROV.wasDerivedFrom, passage), (event, DCTERMS.source, iri("id/document/mito-strategy-evaluation-2022")),
+        (run, RDF.type, PROV.Activity), (run, RDFS.label, Literal("candidate links by tfidf-cosine", lang="en")),
+        (run, PROV.wasAssociatedWith, iri("id/agent/plankg-suggest/1")),
+    ]:
+        g.add(t)
+    conforms, _, text = validate(g, shapes)
+    assert conforms, text
+    g.remove((event, PROV.wasDerivedFrom, passage))
+    conforms, found, _ = validate(g, shapes)
+    assert not conforms
+    assert {(f, c) for f, _, c in found} == {(event, SH.XoneConstraintComponent)}
 
 
 # --- the page -------------------------------------------------------------------------------------

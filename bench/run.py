@@ -1,0 +1,662 @@
+"""The benchmark runner: build, latency and throughput against N, written to BENCHMARKS.md.
+
+    python -m bench.run [--sizes 1,10,100,1741] [--quick] [--deadline 1200] [--work var/bench]
+
+A script, never a test: it prints tables as it goes and writes BENCHMARKS.md, bench/results.json
+and bench/plots/*.png from this one run.  Everything listens on 127.0.0.1 only; every load loop
+is bounded in requests and in seconds; every child process it starts it stops.
+
+1. Corpus: ``mappings.synthetic`` for each N (seed 1).
+2. Build: the reference build (``mappings.build.build``, unchanged) in a child process, per stage
+   (mapping, SHACL, load, materialise, dumps), peak RSS by ``os.wait4``; killed at the deadline;
+   skipped when the previous size extrapolates (linearly in N) past the deadline — reported as
+   such.  The prototype fast path (bench.fastbuild: libyaml, no SHACL gate, no dumps) likewise,
+   to give stores for the query benchmarks where the reference build cannot.
+3. Latency of every named query (queries/*.rq, with their header examples; ids of real
+   documents replaced by those of synthetic municipality 0, table in BENCHMARKS.md) and of a
+   mixed workload, over HTTP against ``python -m kgservice serve``; the same queries in-process
+   on pyoxigraph give the per-request overhead.
+4. Throughput at 1, 4 and 16 clients (asyncio + httpx) for this service, ``oxigraph
+   serve-read-only``, rdflib-endpoint and in-process pyoxigraph: BSBM explore queries (ad-hoc
+   SPARQL) and the named-query mix (dashboard).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BSBM = Path(os.environ.get("PLANKG_BSBM", ROOT.parent / "shared" / "bench" / "bsbm-1k"))
+SEED = 1
+
+# Ids of the real documents in the named queries' examples → their synthetic stand-ins (keys of
+# synthetic.json "example"); a literal such as 商工振興課 or 遅れ exists in the synthetic corpus too.
+REAL_TO_SYNTHETIC = {
+    "082015": "city_code", "082368": "city_code",
+    "https://plankg.org/id/city/082015": "city",
+    "https://plankg.org/id/plan/mito-comprehensive-plan-6": "basic_plan",
+    "https://plankg.org/id/plan/hitachi-comprehensive-plan": "basic_plan",
+    "https://plankg.org/id/plan/mito-strategy-2": "strategy",
+    "県央地域首長懇話会": "body",
+}
+FIXED = {"1950-01-01": "2000-01-01"}  # synthetic mayors start 1947–1960: ask about a date they cover
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- machine
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"nproc": os.cpu_count(), "python": platform.python_version(),
+                            "platform": platform.platform()}
+    try:
+        cpu = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = re.search(r"model name\s*:\s*(.*)", cpu).group(1)
+        mem = Path("/proc/meminfo").read_text()
+        info["memory_gib"] = round(int(re.search(r"MemTotal:\s*(\d+)", mem).group(1)) / 2**20, 1)
+    except (OSError, AttributeError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for pkg in ("pyoxigraph", "rdflib", "pyshacl", "fastapi", "uvicorn", "httpx", "PyYAML", "oxigraph",
+                "rdflib-endpoint", "matplotlib"):
+        try:
+            versions[pkg] = version(pkg)
+        except PackageNotFoundError:
+            versions[pkg] = None
+    info["versions"] = versions
+    try:
+        info["git"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                     capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True,
+                               timeout=10).stdout
+        info["git_dirty_files"] = len(dirty.splitlines())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return info
+
+
+# --------------------------------------------------------------------------- child processes
+
+def run_child(cmd: list[str], deadline: float, cwd: Path = ROOT, env: dict | None = None) -> dict[str, Any]:
+    """Run ``cmd``; wall time, peak RSS (ru_maxrss of this child, KiB) and whether it was killed."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
+    killed = False
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - started > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed = True
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.2)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(5)
+    return {"seconds": time.monotonic() - started, "peak_rss_mib": usage.ru_maxrss / 1024, "killed": killed,
+            "returncode": proc.returncode, "output": b"".join(output).decode(errors="replace")[-3000:]}
+
+
+@dataclass
+class Server:
+    name: str
+    cmd: list[str]
+    url: str
+    ready_path: str
+    env: dict | None = None
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    def start(self, timeout: float = 180) -> float:
+        started = time.monotonic()
+        log_file = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        import httpx
+
+        while time.monotonic() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} (log {self.log_path})")
+            try:
+                if httpx.get(self.url + self.ready_path, timeout=5).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.name} not ready after {timeout} s (log {self.log_path})")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+    def __enter__(self) -> "Server":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def plankg_server(store: Path, work: Path, workers: int = 2) -> Server:
+    port = free_port()
+    env = dict(os.environ, PLANKG_QUERY_TIMEOUT_S="60", PYTHONPATH=str(ROOT))
+    return Server("plankg", [sys.executable, "-m", "kgservice", "--store", str(store), "serve", "--host",
+                             "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+                  f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", env, log_path=work / "plankg.log")
+
+
+def oxigraph_server(store: Path, work: Path) -> Server:
+    port = free_port()
+    return Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store.resolve()),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                  f"http://127.0.0.1:{port}", "/query?query=ASK%7B%7D", log_path=work / "oxigraph.log")
+
+
+def rdflib_server(data_file: Path, work: Path) -> Server:
+    port = free_port()
+    return Server("rdflib-endpoint", [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port",
+                                      str(port), str(data_file)],
+                  f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", log_path=work / "rdflib-endpoint.log")
+
+
+# --------------------------------------------------------------------------- named queries
+
+@dataclass
+class NamedCase:
+    name: str
+    text: str
+    params: dict[str, str]            # request parameters (strings)
+    terms: dict[str, str]             # parameter → N-Triples term (for substitution / VALUES)
+    substituted: list[str] = field(default_factory=list)  # which examples were replaced
+
+    def inline(self) -> str:
+        """The query with its parameters as a VALUES block at the start of the outer WHERE group
+        (what a client of a plain SPARQL server would send)."""
+        if not self.terms:
+            return self.text
+        names = list(self.terms)
+        block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(self.terms[n] for n in names)}) }}\n"
+        m = re.search(r"\bWHERE\s*\{", self.text, re.I) or re.search(r"\{", self.text)
+        return self.text[: m.end()] + "\n  " + block + self.text[m.end():]
+
+
+def named_cases(manifest: dict) -> list[NamedCase]:
+    from kgservice.named_queries import load_queries
+
+    example = manifest["example"]
+    cases = []
+    for name, q in sorted(load_queries(ROOT / "queries").items()):
+        params, terms, replaced = {}, {}, []
+        declared = {p.name: p for p in q.parameters}
+        for key, value in (q.example or {}).items():
+            value = str(value).lower() if isinstance(value, bool) else str(value)
+            if value in REAL_TO_SYNTHETIC and example.get(REAL_TO_SYNTHETIC[value]):
+                replaced.append(f"{key}: {value} → {example[REAL_TO_SYNTHETIC[value]]}")
+                value = example[REAL_TO_SYNTHETIC[value]]
+            elif value in FIXED:
+                replaced.append(f"{key}: {value} → {FIXED[value]}")
+                value = FIXED[value]
+            params[key] = value
+            terms[key] = declared[key].bind(value)
+        cases.append(NamedCase(name, q.text, params, terms, replaced))
+    return cases
+
+
+ACCEPT_RESULTS = "application/sparql-results+json"
+ACCEPT_GRAPH = "application/n-triples"
+
+
+def accept_for(text: str) -> str:
+    body = re.sub(r"#.*", "", text)
+    return ACCEPT_GRAPH if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", body, re.I) else ACCEPT_RESULTS
+
+
+# --------------------------------------------------------------------------- latency
+
+def http_latency(base: str, cases: list[NamedCase], repeats: int, mixed: int, budget_s: float) -> dict[str, Any]:
+    import httpx
+
+    out: dict[str, Any] = {"queries": {}, "mixed": {}}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for case in cases:
+            url = f"/queries/{case.name}?{urlencode(case.params)}"
+            headers = {"Accept": accept_for(case.text)}
+            times, rows, errors = [], None, 0
+            started = time.monotonic()
+            for i in range(repeats + 2):
+                t = time.perf_counter()
+                r = client.get(url, headers=headers)
+                dt = (time.perf_counter() - t) * 1000
+                if r.status_code != 200:
+                    errors += 1
+                    if i == 0:
+                        log(f"    {case.name}: HTTP {r.status_code} {r.text[:200]}")
+                elif i >= 2:  # two warm-up requests
+                    times.append(dt)
+                if rows is None and r.status_code == 200:
+                    rows = _rows(r)
+                if time.monotonic() - started > budget_s:
+                    break
+            out["queries"][case.name] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95),
+                                         "p99": pct(times, 99), "rows": rows, "errors": errors}
+        rng = random.Random(SEED)
+        times, errors, started = [], 0, time.monotonic()
+        for _ in range(mixed):
+            case = rng.choice(cases)
+            t = time.perf_counter()
+            r = client.get(f"/queries/{case.name}?{urlencode(case.params)}", headers={"Accept": accept_for(case.text)})
+            times.append((time.perf_counter() - t) * 1000)
+            errors += r.status_code != 200
+            if time.monotonic() - started > budget_s * 4:
+                break
+        out["mixed"] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99),
+                        "errors": errors}
+    return out
+
+
+def _rows(r) -> int | None:
+    ctype = r.headers.get("content-type", "")
+    if "json" in ctype:
+        try:
+            return len(r.json()["results"]["bindings"])
+        except (ValueError, KeyError):
+            return None
+    return r.text.count("\n")
+
+
+def raw_latency(store: Path, cases: list[NamedCase], repeats: int, budget_s: float) -> dict[str, Any]:
+    """The floor: the same queries in-process on a read-only pyoxigraph store, JSON serialised."""
+    import pyoxigraph as ox
+
+    from kgservice.engine import _term
+
+    s = ox.Store.read_only(str(store.resolve()))
+    out = {}
+    for case in cases:
+        subs = {ox.Variable(k): _term(ox, v) for k, v in case.terms.items()}
+        times = []
+        started = time.monotonic()
+        for i in range(repeats + 2):
+            if time.monotonic() - started > budget_s:
+                break
+            t = time.perf_counter()
+            result = s.query(case.text, substitutions=subs, use_default_graph_as_union=True)
+            if isinstance(result, ox.QuerySolutions) or isinstance(result, ox.QueryBoolean):
+                result.serialize(format=ox.QueryResultsFormat.JSON)
+            else:
+                result.serialize(format=ox.RdfFormat.N_TRIPLES)
+            if i >= 2:
+                times.append((time.perf_counter() - t) * 1000)
+        out[case.name] = {"n": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "p99": pct(times, 99)}
+    del s
+    return out
+
+
+# --------------------------------------------------------------------------- throughput
+
+@dataclass
+class Request:
+    method: str
+    url: str
+    headers: dict
+    content: bytes | None = None
+
+
+async def _drive(base: str, requests: list[Request], clients: int, max_requests: int, max_seconds: float) -> dict:
+    import httpx
+
+    done, errors, latencies = 0, 0, []
+    it = iter(range(max_requests))
+    deadline = time.monotonic() + max_seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        async def worker(k: int) -> None:
+            nonlocal done, errors
+            for i in it:
+                if time.monotonic() > deadline:
+                    return
+                req = requests[i % len(requests)]
+                t = time.perf_counter()
+                try:
+                    r = await client.request(req.method, req.url, headers=req.headers, content=req.content)
+                    await r.aread()
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - t)
+                done += ok
+                errors += not ok
+        started = time.monotonic()
+        await asyncio.gather(*(worker(k) for k in range(clients)))
+        elapsed = time.monotonic() - started
+    return {"ok": done, "errors": errors, "seconds": elapsed, "rps": done / elapsed if elapsed else 0.0,
+            "p50_ms": pct([x * 1000 for x in latencies], 50)}
+
+
+def drive(base: str, requests: list[Request], clients: int, max_requests: int, max_seconds: float) -> dict:
+    return asyncio.run(_drive(base, requests, clients, max_requests, max_seconds))
+
+
+def drive_raw(store: Path, jobs: list[tuple[str, dict]], clients: int, max_requests: int, max_seconds: float) -> dict:
+    """In-process pyoxigraph with ``clients`` threads (the GIL is released while evaluating)."""
+    import pyoxigraph as ox
+
+    s = ox.Store.read_only(str(store.resolve()))
+    counter = iter(range(max_requests))
+    lock = threading.Lock()
+    deadline = time.monotonic() + max_seconds
+    done = [0]
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None or time.monotonic() > deadline:
+                return
+            text, subs = jobs[i % len(jobs)]
+            result = s.query(text, use_default_graph_as_union=True,
+                             substitutions={ox.Variable(k): v for k, v in subs.items()} if subs else None)
+            if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+                result.serialize(format=ox.QueryResultsFormat.JSON)
+            else:
+                result.serialize(format=ox.RdfFormat.N_TRIPLES)
+            with lock:
+                done[0] += 1
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(worker) for _ in range(clients)]:
+            f.result()
+    elapsed = time.monotonic() - started
+    return {"ok": done[0], "errors": 0, "seconds": elapsed, "rps": done[0] / elapsed}
+
+
+def bsbm_queries(limit: int | None = None) -> list[str]:
+    with gzip.open(BSBM / "explore-queries.jsonl.gz", "rt", encoding="utf-8") as f:
+        out = [json.loads(line)["sparql"] for line in f]
+    return out[:limit] if limit else out
+
+
+def sparql_requests(kind: str, texts: list[str]) -> list[Request]:
+    """Ad-hoc SPARQL over the protocol: POST application/sparql-query (oxigraph: /query)."""
+    path = "/query" if kind == "oxigraph" else "/sparql"
+    if kind == "rdflib-endpoint":  # its POST wants a form; GET is the plain protocol call
+        return [Request("GET", f"{path}?{urlencode({'query': t})}", {"Accept": accept_for(t)}) for t in texts]
+    return [Request("POST", path, {"Accept": accept_for(t), "Content-Type": "application/sparql-query"},
+                    t.encode()) for t in texts]
+
+
+def named_requests(kind: str, cases: list[NamedCase], order: list[int]) -> list[Request]:
+    if kind == "plankg":
+        return [Request("GET", f"/queries/{cases[i].name}?{urlencode(cases[i].params)}",
+                        {"Accept": accept_for(cases[i].text)}) for i in order]
+    return sparql_requests(kind, [cases[i].inline() for i in order])
+
+
+# --------------------------------------------------------------------------- stores for the comparisons
+
+def bsbm_store(work: Path) -> Path:
+    import pyoxigraph as ox
+
+    root = work / "bsbm" / "store"
+    if (root / "current").exists():
+        return root / "current"
+    target = root / "build-1"
+    target.mkdir(parents=True, exist_ok=True)
+    s = ox.Store(str(target))
+    with gzip.open(BSBM / "dataset.nt.gz", "rb") as f:
+        s.bulk_load(f, format=ox.RdfFormat.N_TRIPLES)
+    s.optimize()
+    del s
+    (root / "current").symlink_to("build-1")
+    return root / "current"
+
+
+def bsbm_nt(work: Path) -> Path:
+    path = work / "bsbm" / "dataset.nt"
+    if not path.exists():
+        with gzip.open(BSBM / "dataset.nt.gz", "rb") as src, open(path, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    return path
+
+
+def union_nt(store: Path, path: Path) -> Path:
+    """N-Triples of the union of the graphs, for rdflib-endpoint (which serves one graph)."""
+    import pyoxigraph as ox
+
+    if not path.exists():
+        s = ox.Store.read_only(str(store.resolve()))
+        union = ox.Store()
+        union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in s)
+        path.write_bytes(union.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    return path
+
+
+# --------------------------------------------------------------------------- the run
+
+def build_sizes(sizes: list[int], work: Path, ontology: Path, deadline: float, results: dict) -> dict[int, Path]:
+    """Generate and build each size; returns the store to query per size."""
+    stores: dict[int, Path] = {}
+    last: dict[str, tuple[int, float]] = {}
+    for n in sizes:
+        corpus = work / f"n{n}"
+        entry: dict[str, Any] = {"n": n}
+        results["sizes"][str(n)] = entry
+        if not (corpus / "synthetic.json").exists():
+            shutil.rmtree(corpus, ignore_errors=True)
+            t = time.monotonic()
+            from mappings.synthetic import generate
+
+            generate(n, SEED, corpus)
+            entry["generate_s"] = time.monotonic() - t
+        manifest = json.loads((corpus / "synthetic.json").read_text())
+        entry["corpus"] = {k: manifest[k] for k in ("documents", "total_records", "source_bytes", "links")}
+        log(f"N={n}: {manifest['documents']} documents, {manifest['total_records']} records, "
+            f"{manifest['source_bytes'] / 1e6:.1f} MB of source text")
+        for mode in ("reference", "fast"):
+            prev = last.get(mode)
+            if prev and prev[1] * n / prev[0] > deadline:
+                est = prev[1] * n / prev[0]
+                entry[mode] = {"skipped": True, "extrapolated_s": est,
+                               "reason": f"N={prev[0]} took {prev[1]:.0f} s; linear extrapolation {est:.0f} s "
+                                         f"> deadline {deadline:.0f} s"}
+                log(f"  {mode}: skipped, extrapolated {est:.0f} s > deadline")
+                continue
+            shutil.rmtree(corpus / "var" / mode, ignore_errors=True)
+            out = corpus / f"build-{mode}.json"
+            out.unlink(missing_ok=True)
+            r = run_child([sys.executable, "-m", "bench.buildchild", mode, str(corpus), str(ontology), str(out)],
+                          deadline, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            info = json.loads(out.read_text()) if out.exists() else {}
+            entry[mode] = {**info, "wall_s": r["seconds"], "peak_rss_mib": r["peak_rss_mib"], "killed": r["killed"],
+                           "returncode": r["returncode"]}
+            if r["killed"]:
+                entry[mode]["reason"] = f"killed at the deadline ({deadline:.0f} s)"
+                last[mode] = (n, r["seconds"])
+                log(f"  {mode}: KILLED at {r['seconds']:.0f} s, peak {r['peak_rss_mib']:.0f} MiB")
+                continue
+            if r["returncode"] != 0:
+                entry[mode]["error"] = r["output"]
+                log(f"  {mode}: FAILED\n{r['output']}")
+                continue
+            last[mode] = (n, r["seconds"])
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in info.get("stages", {}).items())
+            log(f"  {mode}: {r['seconds']:.1f} s ({stages}), peak {r['peak_rss_mib']:.0f} MiB, "
+                f"{info.get('triples')} triples")
+            stores.setdefault(n, Path(info["store"]))  # reference first when it finished
+    return stores
+
+
+def latency_sizes(stores: dict[int, Path], work: Path, repeats: int, mixed: int, budget: float, results: dict) -> None:
+    for n, store in sorted(stores.items()):
+        manifest = json.loads((work / f"n{n}" / "synthetic.json").read_text())
+        cases = named_cases(manifest)
+        entry = results["sizes"][str(n)]
+        entry["store"] = "reference" if "/reference/" in str(store) else "fast"
+        entry["substitutions"] = {c.name: c.substituted for c in cases if c.substituted}
+        log(f"N={n}: named-query latency over HTTP ({entry['store']} store)")
+        server = plankg_server(store, work)
+        with server:
+            entry["latency"] = http_latency(server.url, cases, repeats, mixed, budget_s=budget)
+        entry["raw"] = raw_latency(store, cases, repeats, budget)
+        for name, q in entry["latency"]["queries"].items():
+            raw = entry["raw"][name]["p50"]
+            log(f"  {name:38s} p50 {q['p50']:7.1f}  p95 {q['p95']:7.1f}  p99 {q['p99']:7.1f} ms  "
+                f"raw p50 {raw:7.2f} ms  rows {q['rows']}  errors {q['errors']}")
+        m = entry["latency"]["mixed"]
+        log(f"  {'mixed':38s} p50 {m['p50']:7.1f}  p95 {m['p95']:7.1f}  p99 {m['p99']:7.1f} ms")
+
+
+def throughput(stores: dict[int, Path], work: Path, quick: bool, results: dict) -> None:
+    clients_levels = [1, 4, 16]
+    max_req, max_s = (300, 8.0) if quick else (3000, 15.0)
+    tp: dict[str, Any] = {"max_requests": max_req, "max_seconds": max_s}
+    results["throughput"] = tp
+    # ad-hoc SPARQL: BSBM explore queries
+    texts = bsbm_queries(250 if quick else None)
+    store = bsbm_store(work)
+    nt = bsbm_nt(work)
+    tp["bsbm"] = {"queries": len(texts), "triples": 374911, "results": {}}
+    log(f"throughput, BSBM explore ({len(texts)} queries), requests/s:")
+    _compare(tp["bsbm"]["results"], store, nt, work, clients_levels, max_req, max_s,
+             lambda kind: sparql_requests(kind, texts), [(t, {}) for t in texts])
+    # dashboard mix: the named queries on the largest store measured up to N=100
+    candidates = [n for n in stores if n <= 100] or list(stores)
+    if not candidates:
+        return
+    n = max(candidates)
+    manifest = json.loads((work / f"n{n}" / "synthetic.json").read_text())
+    cases = named_cases(manifest)
+    rng = random.Random(SEED)
+    order = [rng.randrange(len(cases)) for _ in range(500)]
+    import pyoxigraph as ox
+
+    from kgservice.engine import _term
+
+    raw_jobs = [(cases[i].text, {k: _term(ox, v) for k, v in cases[i].terms.items()}) for i in order]
+    tp["named"] = {"n": n, "store": str(stores[n]), "results": {}}
+    log(f"throughput, named-query mix on N={n}, requests/s:")
+    _compare(tp["named"]["results"], stores[n], union_nt(stores[n], work / f"n{n}" / "union.nt"), work,
+             clients_levels, max_req, max_s, lambda kind: named_requests(kind, cases, order), raw_jobs)
+
+
+def _compare(out: dict, store: Path, nt: Path, work: Path, levels: list[int], max_req: int, max_s: float,
+             requests_for: Callable[[str], list[Request]], raw_jobs: list) -> None:
+    servers = {"plankg": lambda: plankg_server(store, work), "oxigraph": lambda: oxigraph_server(store, work),
+               "rdflib-endpoint": lambda: rdflib_server(nt, work)}
+    for kind, make in servers.items():
+        server = make()
+        try:
+            startup = server.start(timeout=600)
+        except RuntimeError as exc:
+            out[kind] = {"error": str(exc)}
+            log(f"  {kind}: {exc}")
+            continue
+        try:
+            reqs = requests_for(kind)
+            out[kind] = {"startup_s": startup}
+            drive(server.url, reqs[:20], 1, 20, 30)  # warm-up
+            for c in levels:
+                # rdflib-endpoint is ~50x slower: fewer requests, same time bound
+                r = drive(server.url, reqs, c, max_req // (10 if kind == "rdflib-endpoint" else 1), max_s)
+                out[kind][str(c)] = r
+                log(f"  {kind:16s} {c:2d} clients: {r['rps']:8.1f} req/s  ({r['ok']} ok, {r['errors']} errors, "
+                    f"{r['seconds']:.1f} s)")
+        finally:
+            server.stop()
+    out["pyoxigraph-raw"] = {}
+    for c in levels:
+        r = drive_raw(store, raw_jobs, c, max_req, max_s)
+        out["pyoxigraph-raw"][str(c)] = r
+        log(f"  {'pyoxigraph (raw)':16s} {c:2d} clients: {r['rps']:8.1f} req/s  ({r['ok']} ok)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,10,100,1741")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and shorter load loops")
+    parser.add_argument("--deadline", type=float, default=1200.0, help="seconds per build (default 20 min)")
+    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--no-throughput", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    ontology = work / "ontology"  # a snapshot: the shared tree may change during a long run
+    shutil.rmtree(ontology, ignore_errors=True)
+    shutil.copytree(ROOT / "ontology", ontology)
+    results: dict[str, Any] = {"command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+                               "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(),
+                               "deadline_s": args.deadline, "quick": args.quick, "seed": SEED, "sizes": {}}
+    log(json.dumps(results["machine"]))
+    repeats, mixed, budget = (5, 60, 5.0) if args.quick else (20, 200, 15.0)
+    results.update(repeats=repeats, mixed_requests=mixed, per_query_budget_s=budget)
+    stores = build_sizes(sizes, work, ontology, args.deadline, results)
+    results["stores"] = {str(k): str(v) for k, v in stores.items()}
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    latency_sizes(stores, work, repeats, mixed, budget, results)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    if not args.no_throughput:
+        throughput(stores, work, args.quick, results)
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    from bench.report import write_report
+
+    write_report(results, ROOT / "BENCHMARKS.md", ROOT / "bench" / "plots")
+    log(f"wrote BENCHMARKS.md, bench/results.json and bench/plots/ ({results['finished']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

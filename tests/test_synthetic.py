@@ -1,0 +1,73 @@
+"""The synthetic corpus (mappings.synthetic): deterministic, valid, and checkable like the real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mappings.build import BuildConfig, map_records
+from mappings.records import load_records
+from mappings.sources import load_catalog, verify_city_code
+from mappings.synthetic import generate, municipalities
+from mappings.verify import check_all
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("syn") / "n2"
+    generate(2, 7, out)
+    return out
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(corpus, tmp_path):
+    generate(2, 7, tmp_path / "again")
+    generate(2, 8, tmp_path / "other")
+    assert _files(corpus) == _files(tmp_path / "again")
+    assert _files(corpus) != _files(tmp_path / "other")
+
+
+def test_city_codes_have_valid_check_digits_and_are_unique():
+    cities = municipalities(1741)
+    assert len({c.code for c in cities}) == 1741
+    for city in cities:
+        assert verify_city_code(city.code) == city.code
+    assert {c.kind for c in cities} == {"city", "town", "village"}
+
+
+def test_records_pass_the_schema_and_the_source_line_check(corpus):
+    records = load_records(corpus / "data")
+    catalog = load_catalog(corpus / "sources")  # SHA-256 of every synthetic document checked here
+    assert len(catalog) == 6 and len(records.cities) == 2
+    kinds = {r.kind for r in records.records}
+    assert kinds >= {"plans", "elements", "indicators", "organizations", "mayors", "systems", "statistics", "events"}
+    assert len(records.of("plans")) == 10  # five plans per municipality
+    assert check_all(corpus / "data", corpus / "sources") == []
+
+
+def test_a_wrong_value_fails_the_source_line_check(corpus, tmp_path):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(corpus, broken)
+    path = next((broken / "data").glob("*-overview/statistics.yaml"))
+    text = path.read_text(encoding="utf-8")
+    first_value = text.split("value: ", 1)[1].split("\n", 1)[0]
+    path.write_text(text.replace(f"value: {first_value}", f"value: {int(first_value) + 1}", 1), encoding="utf-8")
+    misses = check_all(broken / "data", broken / "sources")
+    assert len(misses) == 1 and misses[0].field == "value"
+
+
+def test_records_go_through_the_mapping(corpus):
+    config = BuildConfig(corpus / "data", corpus / "sources", ROOT / "ontology", corpus / "store", corpus / "dumps")
+    ctx, n_records = map_records(config)
+    assert n_records == len(load_records(corpus / "data").records)
+    graphs = {str(g.identifier) for g in ctx.dataset.graphs()}
+    assert {f"https://plankg.org/graph/{doc}" for doc in load_catalog(corpus / "sources")} <= graphs
+    assert len(ctx.dataset) > 10000  # quads of every named graph
