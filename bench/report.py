@@ -1,19 +1,333 @@
-"""BENCHMARKS.md and plots from bench/results.json (``python -m bench.report`` rewrites them)."""
+"""BENCHMARKS.md and bench/plots/*.png from one run's results (``python -m bench.report`` rewrites
+them from bench/results.json without measuring again)."""
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+STAGES = ["mapping", "shacl", "load", "materialise", "dumps"]
+TARGET_N = 1741
 
 
-def write_report(results: dict, md: Path, plots: Path) -> None:
-    md.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str)[:100000])
+def _f(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{x:,.{digits}f}"
+
+
+def _sizes(r: dict) -> list[tuple[int, dict]]:
+    return sorted(((int(k), v) for k, v in r["sizes"].items()), key=lambda kv: kv[0])
+
+
+def _extrapolate(r: dict, mode: str) -> dict | None:
+    """Linear extrapolation in N from the largest size whose build of ``mode`` finished."""
+    done = [(n, e[mode]) for n, e in _sizes(r) if isinstance(e.get(mode), dict) and e[mode].get("stages")
+            and not e[mode].get("killed") and not e[mode].get("error")]
+    if not done:
+        return None
+    n, b = done[-1]
+    k = TARGET_N / n
+    return {"from_n": n, "seconds": b["wall_s"] * k, "stages": {s: v * k for s, v in b["stages"].items()},
+            "peak_rss_mib": b["peak_rss_mib"] * k, "triples": (b.get("triples") or 0) * k}
+
+
+def plots(r: dict, out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    sizes = _sizes(r)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    for mode, marker in (("reference", "o"), ("fast", "s")):
+        pts = [(n, e[mode]) for n, e in sizes if isinstance(e.get(mode), dict) and e[mode].get("stages")
+               and not e[mode].get("killed")]
+        if not pts:
+            continue
+        for stage in STAGES:
+            xs = [n for n, b in pts if stage in b["stages"]]
+            ys = [b["stages"][stage] for n, b in pts if stage in b["stages"]]
+            if xs:
+                ax1.plot(xs, ys, marker=marker, label=f"{mode}: {stage}")
+        ax2.plot([n for n, _ in pts], [b["peak_rss_mib"] for _, b in pts], marker=marker, label=mode)
+    ax1.axhline(180, color="red", ls="--", lw=1, label="target: whole build ≤ 180 s at N=1,741")
+    ax2.axhline(4096, color="red", ls="--", lw=1, label="target ≤ 4 GiB")
+    for ax, title, unit in ((ax1, "Build time per stage", "seconds"), (ax2, "Peak RSS of the build", "MiB")):
+        ax.set_xscale("log"), ax.set_yscale("log"), ax.set_xlabel("municipalities N"), ax.set_ylabel(unit)
+        ax.set_title(title), ax.legend(fontsize=7), ax.grid(True, which="both", alpha=.3)
+    fig.tight_layout()
+    fig.savefig(out / "build.png", dpi=110)
+    plt.close(fig)
+    made.append("build.png")
+
+    lat = [(n, e) for n, e in sizes if e.get("latency")]
+    if lat:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for key, style in (("p50", "-o"), ("p99", "--o")):
+            ax.plot([n for n, _ in lat], [e["latency"]["mixed"][key] for _, e in lat], style, label=f"mixed {key}")
+            link = [(n, [q[key] for name, q in e["latency"]["queries"].items() if name.startswith("link-")])
+                    for n, e in lat]
+            ax.plot([n for n, v in link if v], [sorted(v)[len(v) // 2] for n, v in link if v], style,
+                    label=f"link-* queries, median of {key}")
+        ax.axhline(50, color="green", ls=":", label="target p50 ≤ 50 ms")
+        ax.axhline(300, color="red", ls=":", label="target p99 ≤ 300 ms")
+        ax.set_xscale("log"), ax.set_yscale("log"), ax.set_xlabel("municipalities N"), ax.set_ylabel("ms")
+        ax.set_title("Named-query latency over HTTP"), ax.legend(fontsize=7), ax.grid(True, which="both", alpha=.3)
+        fig.tight_layout()
+        fig.savefig(out / "latency.png", dpi=110)
+        plt.close(fig)
+        made.append("latency.png")
+
+    tp = r.get("throughput") or {}
+    workloads = [(k, tp[k]) for k in ("bsbm", "named") if tp.get(k)]
+    if workloads:
+        fig, axes = plt.subplots(1, len(workloads), figsize=(6 * len(workloads), 4))
+        axes = axes if len(workloads) > 1 else [axes]
+        for ax, (key, w) in zip(axes, workloads):
+            systems = [s for s in ("plankg", "oxigraph", "rdflib-endpoint", "pyoxigraph-raw") if s in w["results"]]
+            for i, s in enumerate(systems):
+                vals = [w["results"][s].get(c, {}).get("rps", 0) if isinstance(w["results"][s], dict) else 0
+                        for c in ("1", "4", "16")]
+                ax.bar([x + i * 0.2 for x in range(3)], vals, width=0.2, label=s)
+            ax.set_xticks([x + 0.3 for x in range(3)], ["1 client", "4 clients", "16 clients"])
+            ax.set_yscale("log"), ax.set_ylabel("requests/s")
+            ax.set_title("BSBM explore (ad-hoc SPARQL)" if key == "bsbm" else f"named-query mix, N={w['n']}")
+            ax.legend(fontsize=7), ax.grid(True, axis="y", alpha=.3)
+        fig.tight_layout()
+        fig.savefig(out / "throughput.png", dpi=110)
+        plt.close(fig)
+        made.append("throughput.png")
+    return made
+
+
+def _rps(w: dict, system: str, clients: str) -> float | None:
+    v = w["results"].get(system)
+    if not isinstance(v, dict) or clients not in v:
+        return None
+    return v[clients]["rps"]
+
+
+def render(r: dict, made: list[str]) -> str:
+    m = r["machine"]
+    L: list[str] = []
+    add = L.append
+    add("# Benchmarks: build, latency and throughput against the number of municipalities\n")
+    add("Written by `bench/run.py` from **one run** on the machine below; `python -m bench.report` rewrites "
+        "this file from `bench/results.json`. Numbers are from this machine and this run only.\n")
+    add(f"- Command: `{r['command'].strip()}` (from the project root, `.venv/bin/python`)")
+    add(f"- Run: {r['started']} → {r.get('finished', 'unfinished')}; git {m.get('git')} with "
+        f"{m.get('git_dirty_files', '?')} uncommitted files in the shared tree (ontology snapshotted at start)")
+    add(f"- Machine: {m.get('nproc')} CPUs ({m.get('cpu')}), {m.get('memory_gib')} GiB RAM, Python {m.get('python')}, "
+        f"{m.get('platform')}")
+    add("- Versions: " + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()))
+    add(f"- Corpus: `python -m mappings.synthetic --municipalities N --seed {r['seed']}` (synthetic documents and "
+        "records modelled on the five real documents; see the module docstring). Deadline per build: "
+        f"{r['deadline_s']:.0f} s; a size whose build extrapolates (linearly in N from the previous size) past the "
+        "deadline is not started, and that is said below.")
+    add(f"- Latency: {r.get('repeats')} sequential requests per named query after 2 warm-ups, at most "
+        f"{r.get('per_query_budget_s')} s per query; mixed workload {r.get('mixed_requests')} requests drawn with a "
+        "fixed seed. Service: `python -m kgservice --store … serve --workers 2` (one uvicorn process, 2 reader "
+        "processes), 127.0.0.1.\n")
+
+    add("## Corpus and build\n")
+    add("| N | documents | records | source MB | triples | build | total s | mapping | SHACL | load | materialise "
+        "| dumps | peak RSS MiB | status |")
+    add("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for n, e in _sizes(r):
+        c = e.get("corpus", {})
+        for mode in ("reference", "fast"):
+            b = e.get(mode)
+            if not isinstance(b, dict):
+                continue
+            st = b.get("stages", {})
+            status = ("skipped: " + b["reason"]) if b.get("skipped") else ("**killed**: " + b["reason"]) if b.get(
+                "killed") else "FAILED" if b.get("error") else "ok"
+            add(f"| {n:,} | {c.get('documents', '–')} | {c.get('total_records', 0):,} | "
+                f"{c.get('source_bytes', 0) / 1e6:.1f} | {_f(b.get('triples'), 0)} | {mode} | {_f(b.get('wall_s'))} | "
+                + " | ".join(_f(st.get(s)) for s in STAGES)
+                + f" | {_f(b.get('peak_rss_mib'), 0)} | {status} |")
+    add("\n*reference* = `mappings.build.build` unchanged (records → rdflib → pySHACL → pyoxigraph bulk_load → "
+        "closures → five dump formats). *fast* = the prototype `bench/fastbuild.py`: same records, source-line "
+        "check, mapping code, load and closures, but libyaml instead of the pure-Python YAML loader, **no SHACL "
+        "gate** and no dumps; its stores serve the query benchmarks at sizes the reference build cannot reach. "
+        "`load` includes rdflib's N-Quads serialisation.\n")
+    for mode in ("reference", "fast"):
+        x = _extrapolate(r, mode)
+        if x:
+            add(f"**Extrapolation (not measured), {mode} build at N=1,741**, linear from N={x['from_n']}: "
+                f"{x['seconds']:,.0f} s total (" + ", ".join(f"{k} {v:,.0f} s" for k, v in x["stages"].items())
+                + f"), peak RSS ≈ {x['peak_rss_mib'] / 1024:,.1f} GiB, ≈ {x['triples'] / 1e6:,.1f} M triples. "
+                "Linear is optimistic for rdflib/pySHACL memory.\n")
+
+    lat = [(n, e) for n, e in _sizes(r) if e.get("latency")]
+    if lat:
+        add("## Named-query latency over HTTP (ms)\n")
+        add("Each cell: p50 / p99 over HTTP. *raw* = the same query in-process on pyoxigraph (read-only store, "
+            "JSON serialised) at the largest N; *overhead* = HTTP p50 − raw p50 there. *rows* = result rows at the "
+            "largest N (0: the query's example finds nothing in the synthetic corpus; its latency is still that of "
+            "the lookup).\n")
+        big_n, big = lat[-1]
+        add("| query | " + " | ".join(f"N={n:,}" for n, _ in lat) + f" | raw p50 N={big_n:,} | overhead p50 | rows |")
+        add("|---|" + "---:|" * (len(lat) + 3))
+        names = sorted(big["latency"]["queries"])
+        for name in names:
+            cells = []
+            for n, e in lat:
+                q = e["latency"]["queries"].get(name)
+                cells.append(f"{_f(q['p50'])} / {_f(q['p99'])}" + ("" if q["n"] >= 5 else f" (n={q['n']})")
+                             if q else "–")
+            q, raw = big["latency"]["queries"][name], big.get("raw", {}).get(name, {})
+            over = q["p50"] - raw["p50"] if raw.get("p50") is not None else None
+            add(f"| {name} | " + " | ".join(cells) + f" | {_f(raw.get('p50'), 2)} | {_f(over)} | {q['rows']} |")
+        add("| **mixed workload** | " + " | ".join(
+            f"{_f(e['latency']['mixed']['p50'])} / {_f(e['latency']['mixed']['p99'])}" for _, e in lat) + " | | | |")
+        subs = big.get("substitutions", {})
+        if subs:
+            add("\nExample parameters that name real documents were replaced by synthetic municipality 0's ids: "
+                + "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(subs.items())) + ".\n")
+
+    tp = r.get("throughput") or {}
+    for key, title in (("bsbm", "Ad-hoc SPARQL: BSBM explore queries"), ("named", "Dashboard: named-query mix")):
+        w = tp.get(key)
+        if not w:
+            continue
+        extra = (f"{w['queries']} explore queries of 100 mixes, 1,000 products, {w['triples']:,} triples" if key == "bsbm"
+                 else f"500 requests drawn from the named queries, store of N={w['n']}")
+        add(f"\n## Throughput: {title} (requests/s)\n")
+        add(f"{extra}; each cell bounded by {tp['max_requests']} requests (rdflib-endpoint: a tenth) and "
+            f"{tp['max_seconds']:.0f} s. plankg: `/sparql` POST for ad-hoc, `GET /queries/NAME?…` for named; "
+            "oxigraph: `oxigraph serve-read-only --union-default-graph` on the same store directory, `/query`; "
+            "rdflib-endpoint: `rdflib-endpoint serve` on an N-Triples file of the same triples (union of graphs); "
+            "raw: in-process pyoxigraph, one thread per client. For the servers the named queries' parameters are a "
+            "`VALUES` block at the top of the WHERE group.\n")
+        add("| system | 1 client | 4 clients | 16 clients | errors |")
+        add("|---|---:|---:|---:|---:|")
+        for s in ("plankg", "oxigraph", "rdflib-endpoint", "pyoxigraph-raw"):
+            v = w["results"].get(s)
+            if not isinstance(v, dict):
+                continue
+            if "error" in v:
+                add(f"| {s} | {v['error']} | | | |")
+                continue
+            errs = sum(v[c]["errors"] for c in ("1", "4", "16") if c in v)
+            add(f"| {s} | " + " | ".join(_f(_rps(w, s, c)) for c in ("1", "4", "16")) + f" | {errs} |")
+        add("\n| ratio | 1 client | 4 clients | 16 clients |")
+        add("|---|---:|---:|---:|")
+        for a, b in (("plankg", "oxigraph"), ("plankg", "rdflib-endpoint"), ("plankg", "pyoxigraph-raw"),
+                     ("oxigraph", "pyoxigraph-raw")):
+            ratios = []
+            for c in ("1", "4", "16"):
+                x, y = _rps(w, a, c), _rps(w, b, c)
+                ratios.append(f"{x / y:.2f}×" if x and y else "–")
+            add(f"| {a} / {b} | " + " | ".join(ratios) + " |")
+
+    add("\n## Targets (2-core machine)\n")
+    add("| target | measured | verdict |")
+    add("|---|---|---|")
+    big_ref = [(n, e["reference"]) for n, e in _sizes(r) if isinstance(e.get("reference"), dict)
+               and e["reference"].get("stages") and not e["reference"].get("killed")]
+    x = _extrapolate(r, "reference")
+    if TARGET_N in dict(big_ref):
+        b = dict(big_ref)[TARGET_N]
+        add(f"| build N=1,741 ≤ 180 s, ≤ 4 GiB | {b['wall_s']:.0f} s, {b['peak_rss_mib'] / 1024:.1f} GiB | "
+            f"{'met' if b['wall_s'] <= 180 and b['peak_rss_mib'] <= 4096 else 'missed'} |")
+    elif x:
+        add(f"| build N=1,741 ≤ 180 s, ≤ 4 GiB | not measured (deadline); extrapolated from N={x['from_n']}: "
+            f"{x['seconds']:,.0f} s, {x['peak_rss_mib'] / 1024:.1f} GiB | **missed** by ≈ {x['seconds'] / 180:,.0f}× "
+            "in time (extrapolation) |")
+    if lat:
+        n, e = lat[-1]
+        links = {k: v for k, v in e["latency"]["queries"].items() if k.startswith("link-")}
+        if links:
+            worst50 = max(links.items(), key=lambda kv: kv[1]["p50"])
+            worst99 = max(links.items(), key=lambda kv: kv[1]["p99"])
+            ok50 = sum(v["p50"] <= 50 for v in links.values())
+            ok99 = sum(v["p99"] <= 300 for v in links.values())
+            where = "N=1,741" if n == TARGET_N else f"N={n:,} (largest measured; N=1,741 not built)"
+            add(f"| linkage queries (link-*) p50 ≤ 50 ms, p99 ≤ 300 ms at N=1,741 | at {where}: {ok50}/{len(links)} "
+                f"within p50, {ok99}/{len(links)} within p99; worst p50 {worst50[0]} {worst50[1]['p50']:.0f} ms, "
+                f"worst p99 {worst99[0]} {worst99[1]['p99']:.0f} ms | "
+                f"{'met' if ok50 == ok99 == len(links) and n == TARGET_N else 'missed' if ok50 < len(links) or ok99 < len(links) else 'met below N=1,741 only'} |")
+        overs = []
+        for name, q in e["latency"]["queries"].items():
+            raw = e.get("raw", {}).get(name, {}).get("p50")
+            if raw is not None and q["n"]:
+                overs.append(q["p50"] - raw)
+        if overs:
+            med = sorted(overs)[len(overs) // 2]
+            add(f"| per-request overhead over raw pyoxigraph ≤ 2 ms p50 | median over the named queries at N={n:,}: "
+                f"{med:.1f} ms (min {min(overs):.1f}, max {max(overs):.1f}) | {'met' if med <= 2 else 'missed'} |")
+    for key, label in (("bsbm", "ad-hoc"), ("named", "named")):
+        w = tp.get(key)
+        if not w:
+            continue
+        for c in ("1", "4", "16"):
+            p, o, rd = _rps(w, "plankg", c), _rps(w, "oxigraph", c), _rps(w, "rdflib-endpoint", c)
+            if key == "bsbm" and p and o:
+                rdtxt = f", {p / rd:.1f}× rdflib-endpoint" if rd else ""
+                ok = p >= 0.8 * o and (rd is None or p >= 10 * rd)
+                add(f"| ad-hoc SPARQL ≥ 0.8× oxigraph and ≥ 10× rdflib-endpoint, {c} client(s) | "
+                    f"{p / o:.2f}× oxigraph{rdtxt} | {'met' if ok else 'missed'} |")
+            if key == "named" and p and o:
+                add(f"| repeated named queries ≥ 2× oxigraph, {c} client(s) | {p / o:.2f}× | "
+                    f"{'met' if p >= 2 * o else 'missed'} |")
+    add("\n## What bounds the build, and proposals\n")
+    add(PROFILE_NOTES)
+    if made:
+        add("\n## Plots\n")
+        for name in made:
+            add(f"![{name}](bench/plots/{name})")
+    return "\n".join(L) + "\n"
+
+
+PROFILE_NOTES = """Measured separately on the N=2 corpus (21–27 k triples) with cProfile and timers; commands in
+`bench/` (`shaclfast.py`, `fastbuild.py`). They explain the build rows above.
+
+1. **pySHACL re-parses every SHACL-SPARQL constraint for every focus node.** pySHACL 0.40 hands the
+   constraint text to `Graph.query` per focus node and rdflib parses it again (pyparsing, ≈ 0.2 s a
+   parse): 877 parses, 86 % of the SHACL stage; `PlanElementShape`'s `sh:sparql` (parent in the same
+   plan) alone was 60 of 65 s. Caching `prepareQuery` by text (`bench/shaclfast.py`, identical results:
+   same query, prefixes and bindings) took SHACL on N=2 from **85 s to 10.9 s** with the same 0
+   violations. Proposal: use it in `mappings/validate.py`, or run the three `sh:sparql` constraints as one
+   pyoxigraph query each over the loaded store (all focus nodes at once, milliseconds).
+2. **The rest of pySHACL is ≈ 0.5 ms per triple** (core constraints over rdflib), i.e. hours at
+   N=1,741 (≈ 15–20 M triples) and more memory than the machine has for an rdflib graph of that size.
+   No constant-factor fix reaches 3 minutes. Proposals: (a) validate per document graph (+ the reference
+   and ontology graphs) in a process pool and **cache the verdict by the SHA-256 of the document's
+   N-Quads**, so a rebuild validates only changed documents (a full first build stays slow); (b) compile
+   the core constraints actually used (minCount/maxCount/datatype/class/in/hasValue/pattern/languageIn/
+   uniqueLang/node/or/xone) to SPARQL and run them in pyoxigraph on the bulk-loaded store before the switch.
+3. **The pure-Python YAML loader is 2/3 of the mapping stage**, and `map_records` reads every file twice
+   (`load_records` and again inside `check_all`). `yaml.CSafeLoader` with the same `__line__`
+   constructor (`bench/fastbuild.py:use_libyaml`) took mapping on N=2 from 4.6 s to 1.7 s; reading once
+   and passing the RecordSet to the check saves the second pass.
+4. **rdflib holds the whole graph in memory** (≈ 1 KB per triple) and serialises it to one N-Quads string
+   before `bulk_load`. Proposal: map per document into its own small graph, serialise each to N-Quads and
+   stream them (a file or a generator) into `bulk_load`; that bounds memory by the largest document and
+   lets documents be mapped in a process pool (2 cores → ≤ 2×).
+5. **Dumps sort all N-Quads lines in Python** and `_union_dump` copies the store into memory; at
+   millions of triples that is minutes and GiBs. Proposal: sort per graph file or write
+   `store.dump` unsorted and let the byte-identity come from a sorted `LC_ALL=C sort` step only for
+   the release.
+"""
+
+
+def write_report(results: dict, md: Path, plot_dir: Path) -> None:
+    try:
+        made = plots(results, plot_dir)
+    except Exception as exc:  # noqa: BLE001 - a plot must not lose the tables of a long run
+        print(f"plots failed: {exc}", file=sys.stderr)
+        made = []
+    md.write_text(render(results, made), encoding="utf-8")
 
 
 if __name__ == "__main__":
     r = json.loads((ROOT / "bench" / "results.json").read_text())
     write_report(r, ROOT / "BENCHMARKS.md", ROOT / "bench" / "plots")
-    sys.exit(0)

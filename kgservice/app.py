@@ -6,8 +6,9 @@ and ``app.state.engine`` are the shared state every router uses. Routers: the SP
 named queries, open data (DCAT, VoID, dumps), audit reports, the query page and the linked-data
 pages (each a module with a ``router`` and optionally ``install(app)`` run at creation).
 
-Middleware, outermost first: CORS (also on error responses), then a catch-all that turns an
-unexpected exception into the 500 error envelope.
+Middleware, outermost first: CORS (also on error responses), the optional per-client rate limit
+(kgservice.ratelimit, 429), then a catch-all that turns an unexpected exception into the 500 error
+envelope.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ def create_app(settings: Settings) -> FastAPI:
             module.install(app)
         app.include_router(module.router)
     app.add_middleware(errors.CatchAllMiddleware)
+    if settings.rate_limit_per_minute:
+        from kgservice.ratelimit import RateLimitMiddleware
+
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
                        allow_headers=["Accept", "Authorization", "Content-Type"],

@@ -228,8 +228,23 @@ def _graphs(ox: Any, store: Any, req: dict) -> tuple:
     return ("ok", {"graphs": graphs, "default_triples": int(next(iter(total))["n"].value)})
 
 
-def _reader_main(path: str, conn: Any) -> None:
+def _limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space (RLIMIT_AS). Past it, an allocation fails: Python raises
+    MemoryError, Rust (pyoxigraph) aborts the process — either way only this reader is lost."""
+    if memory_mb > 0:
+        import resource
+
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _reader_main(path: str, conn: Any, memory_mb: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    try:
+        _limit_memory(memory_mb)
+    except (ValueError, OSError) as exc:
+        conn.send(("fatal", f"cannot set the memory limit of {memory_mb} MiB: {exc}"))
+        return
     try:
         import pyoxigraph as ox
 
@@ -248,6 +263,9 @@ def _reader_main(path: str, conn: Any) -> None:
             return
         try:
             reply = handlers[req["op"]](ox, store, req)
+        except MemoryError:
+            reply = ("error", "memory_limit", f"the query needed more than the {memory_mb} MiB a query "
+                     "worker may use and was stopped", {})
         except OSError as exc:
             reply = ("error", "unavailable", f"store error: {exc}", {})
         except Exception as exc:  # noqa: BLE001 - one bad request must not kill the reader
@@ -307,9 +325,10 @@ def _writer_main(path: str, conn: Any, req: dict) -> None:
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, memory_mb: int = 0) -> None:
         parent, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=_reader_main, args=(path, child), daemon=True, name="plankg-reader")
+        self.proc = _CTX.Process(target=_reader_main, args=(path, child, memory_mb), daemon=True,
+                                 name="plankg-reader")
         self.proc.start()
         child.close()
         self.conn = parent
@@ -358,6 +377,10 @@ class Engine:
         self._dataset: dict | None = None
         self.path: str | None = None
 
+    @property
+    def _memory_mb(self) -> int:
+        return int(getattr(self.settings, "worker_memory_mb", 0) or 0)
+
     # ---- pool life cycle
 
     def start(self) -> None:
@@ -370,7 +393,7 @@ class Engine:
             log.warning(self._unavailable)
             return
         self.path = os.path.realpath(store)
-        readers = [_Reader(self.path) for _ in range(self.settings.workers)]
+        readers = [_Reader(self.path, self._memory_mb) for _ in range(self.settings.workers)]
         problems = []
         for reader in readers:
             problem = reader.wait_ready(_READY_TIMEOUT_S)
@@ -421,7 +444,7 @@ class Engine:
                 dead.kill()
                 if self.path is None:
                     return
-                fresh = _Reader(self.path)
+                fresh = _Reader(self.path, self._memory_mb)
                 problem = fresh.wait_ready(_READY_TIMEOUT_S)
                 if problem:
                     log.error("replacement reader failed: %s", problem)
@@ -502,8 +525,16 @@ class Engine:
             ready = reader.conn.poll(max(0.0, deadline - time.monotonic()))
             reply = reader.conn.recv() if ready else None
         except (EOFError, OSError, BrokenPipeError):
+            reader.proc.join(1)
+            code = reader.proc.exitcode
             self._replace(reader)
-            raise QueryError("unavailable", "the store reader died; retry") from None
+            if code == -signal.SIGABRT and self._memory_mb:
+                # Rust aborts when an allocation fails: the address-space cap was reached.
+                raise QueryError("memory_limit", f"the query needed more than the {self._memory_mb} MiB a "
+                                 "query worker may use and was stopped") from None
+            why = f" (signal {signal.Signals(-code).name})" if code is not None and code < 0 else ""
+            raise QueryError("unavailable", f"the store reader died while running the query{why}; retry",
+                             headers={"Retry-After": "1"}) from None
         if reply is None:
             self._replace(reader)  # SIGKILL: the only way to stop a pyoxigraph query
             raise QueryError("timeout", f"the query ran past the {timeout:g} s limit and was stopped")

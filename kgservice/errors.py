@@ -30,11 +30,14 @@ STATUS: dict[str, int] = {
     "not_acceptable": 406,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
+    "rate_limited": 429,
     "internal": 500,
     "unavailable": 503,
     # A query past its deadline: its worker was killed. 503 (the service declined to spend more
     # than its budget), without Retry-After: repeating the same query would fail the same way.
     "timeout": 503,
+    # A query that needed more memory than its reader may map (settings.worker_memory_mb): likewise.
+    "memory_limit": 503,
 }
 
 

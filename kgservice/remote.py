@@ -108,7 +108,7 @@ class Target:
 
     @classmethod
     def from_url(cls, url: str, flavour: str | None = None, username: str | None = None,
-                 password: str | None = None) -> "Target":
+                 password: str | None = None) -> Target:
         """A target from the URL of its SPARQL query endpoint (or the server root for Oxigraph).
 
         Credentials may be given as ``http://user:password@host…``; they are taken out of the URLs.

@@ -36,6 +36,11 @@ class Settings(BaseModel):
     max_rows: int = Field(10000, ge=1)
     max_request_bytes: int = Field(1_048_576, ge=1024)  # query text, form body or GSP upload
     workers: int = Field(2, ge=1, le=64)
+    # Address-space cap per reader process (RLIMIT_AS, MiB; 0 = none). A query that needs more fails
+    # alone with kind "memory_limit" and its reader is replaced. An idle reader maps ~0.4 GiB.
+    worker_memory_mb: int = Field(4096, ge=0)
+    # Requests per minute per client address (token bucket, kgservice.ratelimit); None = no limit.
+    rate_limit_per_minute: int | None = Field(None, ge=1)
     # SecretStr: repr/str/logging show '**********', never the token.
     update_token: SecretStr | None = None
     service_allowlist: list[str] = Field(default_factory=list)

@@ -60,7 +60,7 @@ VIRTUOSO_DEVIATIONS = {
 
 
 def _run(script: str, args: list[str], env: dict, timeout: float) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(ROOT / "scripts" / script), *args], env={**os.environ, **env},
+    return subprocess.run(["bash", str(ROOT / "scripts" / script), *args], env={**os.environ, **env}, check=False,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -226,7 +226,7 @@ def test_every_named_query_has_answers_to_compare(engines):
         subs = query.substitutions({k: [v] for k, v in query.example.items()})
         result = engines["embedded"].execute(query.text, "ntriples" if query.is_graph else "json",
                                              substitutions=subs)
-        if (result.row_count or 0) == 0 and not (query.form == "ask"):
+        if (result.row_count or 0) == 0 and query.form != "ask":
             empty.append(name)
     assert len(empty) <= len(QUERIES) // 4, f"too many named queries answer nothing: {empty}"
 
