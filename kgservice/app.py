@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kgservice import errors, named_queries, opendata, pages, protocol, query_page, report_routes, updates
 from kgservice.engine import Engine
+from kgservice.remote import RemoteEngine
 from kgservice.settings import Settings
 
 log = logging.getLogger("kgservice")
@@ -34,7 +35,7 @@ EXPOSED_HEADERS = ["X-Result-Truncated", "X-Result-Max-Rows", "X-Result-Rows", "
 
 
 def create_app(settings: Settings) -> FastAPI:
-    engine = Engine(settings)
+    engine = RemoteEngine(settings.store_url, settings) if settings.store_url else Engine(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -81,9 +81,24 @@ def _run_build(ctx: typer.Context) -> None:
 
 
 @app.command("build")
-def build_cmd(ctx: typer.Context) -> None:
+def build_cmd(
+    ctx: typer.Context,
+    target: Optional[str] = typer.Option(
+        None, help="Also load the graph into this remote SPARQL store (e.g. http://dba:PASSWORD@127.0.0.1:8890/sparql): "
+                   "batched, resumable, then the triple count of every named graph is verified."),
+) -> None:
     """Verify and map the records, validate with SHACL, load a new store and switch it in."""
     _run_build(ctx)
+    if target:
+        from mappings.load_remote import LoadError, load
+
+        s = _settings(ctx)
+        try:
+            report = load(target, s.dumps_path / "current" / "plankg.nq", base_iri=s.base_iri,
+                          progress=lambda step: typer.echo(f"… {step}", err=True))
+        except LoadError as exc:
+            _fail(FAILED, f"loading {target} failed: {exc}")
+        typer.echo(f"loaded and verified {report}", err=True)
 
 
 @app.command()
@@ -93,6 +108,9 @@ def serve(
     port: Optional[int] = typer.Option(None, help="Port. Env PORT or PLANKG_PORT."),
     workers: Optional[int] = typer.Option(None, help="Query worker processes. Env PLANKG_WORKERS."),
     timeout: Optional[float] = typer.Option(None, help="Query timeout in seconds. Env PLANKG_QUERY_TIMEOUT_S."),
+    store_url: Optional[str] = typer.Option(
+        None, "--store", help="Serve from a remote SPARQL store (Virtuoso, Oxigraph server, Fuseki) at this URL "
+                              "instead of the embedded one. Env PLANKG_STORE_URL."),
 ) -> None:
     """Run the service (one uvicorn process; queries run in worker processes). Builds the store first
     when there is none. Updates are on only when PLANKG_UPDATE_TOKEN is set."""
@@ -103,12 +121,13 @@ def serve(
     base = _settings(ctx)
     try:
         settings = base.model_copy(update={k: v for k, v in
-                                           dict(host=host, port=port, workers=workers, query_timeout_s=timeout).items()
+                                           dict(host=host, port=port, workers=workers, query_timeout_s=timeout,
+                                                store_url=store_url).items()
                                            if v is not None})
         settings = Settings(**settings.model_dump())  # validate the overrides
     except ValueError as exc:
         _fail(USAGE, f"bad settings: {exc}")
-    if not settings.store_path.exists():
+    if not settings.store_url and not settings.store_path.exists():
         typer.echo(f"no store at {settings.store_path}: building it first", err=True)
         _run_build(ctx)
     # One process: uvicorn --workers loses TCP_NODELAY (FIELD-NOTES); parallelism is in the engine.

@@ -26,6 +26,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     store_path: Path = Path("var/store/current")  # symlink to the live store directory
+    store_url: str | None = None  # a remote SPARQL 1.1 store (Virtuoso, Oxigraph server, Fuseki) instead
     dumps_path: Path = Path("var/dumps")
     sources_dir: Path = Path("sources")  # the source documents and their catalog (DCAT, /sources/)
     queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries)

@@ -329,3 +329,29 @@ def test_substitutions_are_bound_as_terms_not_text(engines):
     for name, engine in engines.items():
         body = engine.execute(query, "json", substitutions={"x": '"a\\" } UNION { ?s ?p ?o"'}).body
         assert rows_of(body) == set(), name
+
+
+def test_the_service_serves_every_surface_from_a_remote_store(oxigraph_load, graph):
+    """`plankg serve --store URL`: protocol, named queries, pages, reports and the catalog from Oxigraph server."""
+    from conftest import LiveServer, free_port
+
+    settings = Settings(store_url=f"http://127.0.0.1:{OX_PORT}", store_path=graph["store"],
+                        dumps_path=graph["dump"].parent.parent, sources_dir=ROOT / "sources",
+                        port=free_port(), query_timeout_s=30)
+    live = LiveServer(settings).start()
+    try:
+        with live.client() as client:
+            r = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                           headers={"Accept": "application/sparql-results+json"})
+            assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == sum(graph["counts"].values())
+            r = client.get("/queries/cq-mayor-on-date", params={"cityCode": "082015", "date": "1950-01-01"},
+                           headers={"Accept": "text/csv"})
+            assert r.status_code == 200 and "山本敏雄" in r.text
+            r = client.get("/id/city/082015", headers={"Accept": "text/turtle"})
+            assert r.status_code == 200 and "082015" in r.text
+            r = client.get("/reports/trail", params={"iri": "https://plankg.org/id/plan/mito-strategy-2/goal-4"})
+            assert r.status_code == 200 and "休日夜間緊急診療所の運営" in r.text
+            r = client.get("/catalog", headers={"Accept": "text/turtle"})
+            assert r.status_code == 200 and "dcat:DataService" in r.text
+    finally:
+        live.stop()
