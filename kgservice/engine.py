@@ -49,7 +49,7 @@ from typing import Any
 
 from kgservice.errors import ServiceError
 from kgservice.formats import RESULT_FORMATS
-from kgservice.sparqltext import check_remote, scan
+from kgservice.sparqltext import check_complexity, check_remote, scan
 
 log = logging.getLogger("kgservice.engine")
 
@@ -555,6 +555,9 @@ class Engine:
         refusal = check_remote(query, scan(query), list(self.settings.service_allowlist))
         if refusal:
             raise QueryError("forbidden", refusal, status=400)
+        too_complex = check_complexity(query)
+        if too_complex:
+            raise QueryError("bad_request", too_complex)
         for name in substitutions or {}:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 raise QueryError("bad_request", f"invalid variable name {name!r}")
@@ -588,6 +591,9 @@ class Engine:
             refusal = check_remote(req["update"], scan(req["update"]), list(self.settings.service_allowlist))
             if refusal:
                 raise QueryError("forbidden", refusal, status=400)
+            too_complex = check_complexity(req["update"])
+            if too_complex:
+                raise QueryError("bad_request", too_complex)
         with self._write_lock:
             self._pause()
             try:
