@@ -485,11 +485,24 @@ def union_nt(store: Path, path: Path) -> Path:
 
 # --------------------------------------------------------------------------- the run
 
-def build_sizes(sizes: list[int], work: Path, ontology: Path, deadline: float, results: dict) -> dict[int, Path]:
-    """Generate and build each size; returns the store to query per size."""
+def build_sizes(sizes: list[int], work: Path, ontology: Path, deadline: float, results: dict,
+                reuse: dict | None = None) -> dict[int, Path]:
+    """Generate and build each size; returns the store to query per size.
+
+    ``reuse``: the results of an earlier invocation whose build rows (and stores) are taken as they are.
+    """
     stores: dict[int, Path] = {}
     last: dict[str, tuple[int, float]] = {}
     for n in sizes:
+        old = (reuse or {}).get("sizes", {}).get(str(n))
+        if old:
+            results["sizes"][str(n)] = {k: old[k] for k in ("n", "corpus", "reference", "fast", "generate_s") if k in old}
+            for mode in ("reference", "fast"):
+                b = old.get(mode) or {}
+                if b.get("store") and not b.get("killed") and not b.get("error") and Path(b["store"]).exists():
+                    stores.setdefault(n, Path(b["store"]))
+            log(f"N={n}: builds reused from the earlier invocation ({reuse.get('started')})")
+            continue
         corpus = work / f"n{n}"
         entry: dict[str, Any] = {"n": n}
         results["sizes"][str(n)] = entry
@@ -629,6 +642,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline", type=float, default=1200.0, help="seconds per build (default 20 min)")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--reuse-builds", type=Path, help="results.json of an earlier invocation: take its build "
+                        "rows and stores instead of building again")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.work.resolve()
@@ -642,7 +657,12 @@ def main(argv: list[str] | None = None) -> int:
     log(json.dumps(results["machine"]))
     repeats, mixed, budget = (5, 60, 5.0) if args.quick else (20, 200, 15.0)
     results.update(repeats=repeats, mixed_requests=mixed, per_query_budget_s=budget)
-    stores = build_sizes(sizes, work, ontology, args.deadline, results)
+    reuse = json.loads(args.reuse_builds.read_text()) if args.reuse_builds else None
+    if reuse:
+        results["builds_from"] = {"command": reuse["command"], "started": reuse["started"],
+                                  "deadline_s": reuse["deadline_s"]}
+        results["deadline_s"] = reuse["deadline_s"]
+    stores = build_sizes(sizes, work, ontology, args.deadline, results, reuse)
     results["stores"] = {str(k): str(v) for k, v in stores.items()}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
     latency_sizes(stores, work, repeats, mixed, budget, results)

@@ -6,6 +6,14 @@ reader processes (multiprocessing, *spawn* context) opens the store once with
 wall-clock deadline gets its process killed (SIGKILL) and replaced in the background; the caller gets
 ``QueryError("timeout")`` (HTTP 503). The web process itself never opens the store.
 
+Memory: each reader caps its own address space (``settings.worker_memory_mb``, RLIMIT_AS). A query
+that needs more makes an allocation fail — pyoxigraph aborts the process (SIGABRT), Python raises
+MemoryError — and the caller gets ``QueryError("memory_limit")`` (503) while the reader is replaced.
+A reader killed from outside fails only the query it was running (``unavailable``, 503, Retry-After).
+
+Nesting: deeply nested or very long chained queries crash pyoxigraph's recursive parser (SIGSEGV); they
+are refused with a 400 before reaching a reader (kgservice.sparqltext.check_complexity).
+
 Admission: at most ``workers * 2`` queries are admitted at once (running or waiting for a reader);
 more is ``QueryError("unavailable")`` with ``Retry-After``. Waiting for a reader counts against the
 query's deadline.

@@ -103,6 +103,8 @@ def _etag(path: Path, mtime_ns: int, size: int) -> str:
 @router.get("/dumps/{name}", summary="A dump file (N-Quads, TriG, Turtle, JSON-LD; .gz variants)")
 def dump(request: Request, name: str) -> Response:
     directory = _dumps_dir(request)
+    if not directory.is_dir():  # no build yet: the same answer as /dumps/, not a 500
+        raise ServiceError("unavailable", "no dumps: run `plankg build` first")
     files = {p.name: p for p in directory.iterdir() if p.is_file() and p.name != "report.json"}
     path = files.get(name)
     if path is None:

@@ -38,7 +38,8 @@ class Settings(BaseModel):
     max_request_bytes: int = Field(1_048_576, ge=1024)  # query text, form body or GSP upload
     workers: int = Field(2, ge=1, le=64)
     # Address-space cap per reader process (RLIMIT_AS, MiB; 0 = none). A query that needs more fails
-    # alone with kind "memory_limit" and its reader is replaced. An idle reader maps ~0.4 GiB.
+    # alone with kind "memory_limit" (503) and its reader is replaced. An idle reader maps ~0.42 GiB of
+    # address space and RocksDB needs room for its thread stacks: under ~768 MiB readers fail to start.
     worker_memory_mb: int = Field(4096, ge=0)
     # Requests per minute per client address (token bucket, kgservice.ratelimit); None = no limit.
     rate_limit_per_minute: int | None = Field(None, ge=1)
@@ -53,6 +54,13 @@ class Settings(BaseModel):
     def _base_ends_with_slash(cls, v: str) -> str:
         if not v.startswith(("http://", "https://")) or not v.endswith(("/", "#")):
             raise ValueError("base_iri must be an http(s) IRI ending in '/' or '#'")
+        return v
+
+    @field_validator("worker_memory_mb")
+    @classmethod
+    def _memory_cap_workable(cls, v: int) -> int:
+        if 0 < v < 1024:
+            raise ValueError("worker_memory_mb must be 0 (no cap) or at least 1024: a reader maps ~0.42 GiB idle")
         return v
 
     @field_validator("update_token")

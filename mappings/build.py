@@ -34,6 +34,7 @@ from .linkage import map_links
 from .inference import materialise
 from .organizations import map_organizations
 from .plans import map_plans
+from .policy_areas import map_policy_areas
 from .records import RecordError, load_records
 from .sources import load_catalog
 from .statistics import map_statistics
@@ -123,6 +124,7 @@ def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
         map_documents(ctx)
         for mapper in (map_plans, map_indicators, map_organizations, map_statistics, map_events, map_links):
             mapper(ctx, records)
+        map_policy_areas(ctx, records, config.data_dir / "linkage" / "policy-areas.yaml")
         map_candidates(ctx, config.data_dir / "linkage" / "candidates.yaml")
         ctx.check_references()
     except (RecordError, ValueError) as exc:

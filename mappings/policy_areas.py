@@ -37,7 +37,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .context import CODE, MPLAN, MappingContext, en, ja
-from .records import RecordError, RecordSet, load_records, load_yaml, strip_lines
+from .records import RecordError, RecordSet, load_yaml, strip_lines
 
 SCHEME = URIRef(str(CODE) + "policy-area")
 SDG = "http://metadata.un.org/sdg/"
@@ -209,19 +209,10 @@ def _align(g, subject: URIRef, node: URIRef, alignment: Alignment) -> None:
         g.add((node, RDFS.comment, ja(alignment.reason_ja)))
 
 
-def map_policy_areas(ctx: MappingContext, records_or_path: RecordSet | Path, areas_path: Path | None = None) -> dict[str, int]:
-    """Map the scheme and the classification; returns counts (explicit, inherited, elements).
-
-    ``records_or_path``: the RecordSet the build read (then the file is ``<data>/linkage/policy-areas.yaml``
-    next to the records) or the data directory itself.
-    """
-    if isinstance(records_or_path, RecordSet):
-        records = records_or_path
-        data_dir = records.records[0].path.parents[1] if records.records else Path("data")
-    else:
-        data_dir = Path(records_or_path)
-        records = load_records(data_dir)
-    pa = load_policy_areas(areas_path or data_dir / FILE)
+def map_policy_areas(ctx: MappingContext, records: RecordSet, areas_path: Path) -> dict[str, int]:
+    """Map the scheme and the classification of ``records``' elements; returns counts
+    (explicit, inherited, elements)."""
+    pa = load_policy_areas(areas_path)
     explicit, inherited, plan_defaults = resolve_areas(pa, records)
 
     g = ctx.graph("linkage")

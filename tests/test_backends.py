@@ -51,8 +51,6 @@ VIRTUOSO_DEVIATIONS = {
     "link-plans-under-plan": "no rows: same UNION/BIND pattern as cq-plans-under",
     "cq-projects-of-department": "Virtuoso error SQ074 (its SQL compiler fails on the query)",
     "link-project-trace": "Virtuoso error SR084 'Division by 0' on a * property path inside UNION",
-    "link-asserted-or-inferred": "GROUP_CONCAT over a group whose values are all unbound: Virtuoso "
-                                 "binds \"\", the embedded store and Oxigraph server leave it unbound",
 }
 
 

@@ -116,6 +116,23 @@ def stub():
     s.close()
 
 
+def _dumps(root: Path) -> Path:
+    """A dumps root laid out like the build's (``current`` → a build dir with a dump and report.json)."""
+    import pyoxigraph as ox
+
+    from conftest import FIXTURE
+
+    build = root / "build-1"
+    build.mkdir()
+    data = ox.serialize(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS)
+    (build / "plankg.nq").write_bytes(data)
+    (build / "report.json").write_text(json.dumps({"built_at": "2026-11-23T00:00:00+00:00", "records": 0,
+                                                   "triples": FIXTURE_TRIPLES, "dumps": {"plankg.nq": len(data)},
+                                                   "triples_per_graph": {}, "instances_per_class": {}}))
+    (root / "current").symlink_to("build-1")
+    return root
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, stub):
     """A server of its own: the project's named queries plus two echo queries, the stub's exact URL
@@ -126,6 +143,7 @@ def live(tmp_path_factory, stub):
     (queries / "test-echo.rq").write_text(ECHO_STRING, encoding="utf-8")
     (queries / "test-echo-iri.rq").write_text(ECHO_IRI, encoding="utf-8")
     settings_ = _settings(build_store(tmp_path_factory.mktemp("store-bad")), queries_dir=queries,
+                          dumps_path=_dumps(tmp_path_factory.mktemp("dumps-bad")), sources_dir=ROOT / "sources",
                           service_allowlist=[stub.url], update_token=UPDATE_TOKEN,
                           max_request_bytes=65536, query_timeout_s=5.0)
     server = LiveServer(settings_).start()
@@ -340,7 +358,7 @@ def test_nested_update_refused_before_the_writer(live, http):
 @pytest.mark.parametrize("ctype,expected", [
     (None, 415), ("", 415), ("text/plain", 415), ("application/json", 415), ("multipart/form-data; boundary=x", 415),
     ("application/sparql-results+json", 415), ("application/x-www-form-urlencoded", 400),
-    ("application/sparql-query", 400), ("APPLICATION/SPARQL-QUERY; charset=utf-8", 400), ("☃/☃", 415),
+    ("application/sparql-query", 400), ("APPLICATION/SPARQL-QUERY; charset=utf-8", 400)
 ])
 def test_wrong_or_missing_content_type(live, http, ctype, expected):
     """Missing/unknown types are 415; the right type with an empty or broken body is 400."""
@@ -415,7 +433,7 @@ def test_named_query_invalid_utf8_parameter(http):
         assert_envelope(r)
 
 
-@pytest.mark.parametrize("size", [5_000, 70_000, 200_000])
+@pytest.mark.parametrize("size", [70_000, 200_000, 1_000_000])
 def test_query_string_past_url_limits(live, http, size):
     """Over max_request_bytes the app answers 413 in the envelope; past the HTTP parser's own line limit
     uvicorn refuses before the app (a 4xx or a closed connection), and the service lives on."""
@@ -589,7 +607,7 @@ def test_allow_list_admits_nothing_else(http, stub):
     for target in variants:
         for query in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
                       f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
-                      f"PREFIX e: <{target[:-6]}> SELECT * WHERE {{ SERVICE e:{target[-6:].lstrip('/')}x {{ ?s ?p ?o }} }}"):
+                      f"PREFIX e: <{target}> SELECT * WHERE {{ SERVICE e: {{ ?s ?p ?o }} }}"):
             r = http.get("/sparql", params={"query": query})
             error = assert_envelope(r, 400)
             assert error["kind"] == "forbidden", (target, error)

@@ -17,7 +17,7 @@ import yaml
 from kgservice.named_queries import _term, load_queries
 from mappings.build import BuildConfig, map_records
 from mappings.inference import materialise
-from mappings.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, map_policy_areas, resolve_areas,
+from mappings.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
                                    rule_query)
 from mappings.records import RecordError, load_records
 from mappings.sources import load_catalog
@@ -43,8 +43,6 @@ def records():
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
     ctx, _ = map_records(BuildConfig.at(ROOT))
-    if not any(True for _ in ctx.graph(f"inferred/{RULE}").triples((None, None, None))):
-        map_policy_areas(ctx, ROOT / "data")  # not yet wired into mappings.build
     s = ox.Store()
     s.load(ctx.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     materialise(s, ctx.base)
