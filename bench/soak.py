@@ -122,6 +122,10 @@ async def client_loop(url: str, mix: list, tally: Tally, stop_at: float, budget:
                     kind = r.json()["error"]["kind"]
                 except (ValueError, KeyError, TypeError):
                     kind = "(no envelope)"
+            elif r.status_code >= 400 and r.headers.get("content-type", "").startswith("text/html"):
+                # a linked-data page asked for as HTML: the error page carries the kind in its title
+                m = re.search(rb"<title>\s*\d{3} ([a-z_]+)", r.content)
+                kind = m.group(1).decode() if m else "(html)"
             if kind:
                 tally.kinds[f"{r.status_code} {kind}"] += 1
             retry = r.headers.get("retry-after")
@@ -143,7 +147,9 @@ def rss_mb(pid: int | None) -> dict[str, float] | None:
 
     try:
         proc = psutil.Process(pid)
-        children = proc.children(recursive=True)
+        # the query workers; multiprocessing's resource tracker is a child too, but not a worker
+        children = [c for c in proc.children(recursive=True)
+                    if "resource_tracker" not in " ".join(c.cmdline())]
         server = proc.memory_info().rss
         workers = sum(c.memory_info().rss for c in children if c.is_running())
     except psutil.Error:

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kgservice import errors, named_queries, opendata, pages, protocol, query_page, report_routes, updates
 from kgservice.engine import Engine
+from kgservice.head import HeadAsGet
 from kgservice.remote import RemoteEngine
 from kgservice.settings import Settings
 
@@ -65,4 +66,5 @@ def create_app(settings: Settings) -> FastAPI:
                        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
                        allow_headers=["Accept", "Authorization", "Content-Type"],
                        expose_headers=EXPOSED_HEADERS, max_age=600)
+    app.add_middleware(HeadAsGet)
     return app

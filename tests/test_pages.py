@@ -128,3 +128,12 @@ def test_home_page(real_http):
                  'href="/id/document/mito-overview-2023"', 'href="/id/city/082015"'):
         assert link in r.text
     assert "水戸市第6次総合計画" in r.text
+
+
+def test_head_on_a_page_has_the_get_headers_and_no_body(real_http):
+    get = real_http.get("/id/city/082015", headers={"Accept": "text/turtle"})
+    head = real_http.head("/id/city/082015", headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == str(len(get.content))
+    assert real_http.head("/id/city/999999").status_code == 404
