@@ -149,6 +149,12 @@ def render(r: dict, made: list[str]) -> str:
         "fixed seed. Service: `python -m kgservice --store … serve --workers 2` (one uvicorn process, 2 reader "
         "processes), 127.0.0.1.\n")
 
+    loads = r.get("loadavg") or []
+    if loads or r.get("contention"):
+        add("**Machine load during the run** (1/5/15-min load average on 2 CPUs; other helpers' tests, a soak "
+            "test and other servers shared this machine, so absolute numbers are pessimistic and noisy): "
+            + "; ".join(f"{t} {ph}: {a:.1f}/{b:.1f}/{c:.1f}" for t, ph, (a, b, c) in loads)
+            + (" " + r["contention"] if r.get("contention") else "") + "\n")
     add("## Corpus and build\n")
     add("| N | documents | records | source MB | triples | build | total s | mapping | SHACL | load | materialise "
         "| dumps | peak RSS MiB | status |")
@@ -195,6 +201,9 @@ def render(r: dict, made: list[str]) -> str:
             cells = []
             for n, e in lat:
                 q = e["latency"]["queries"].get(name)
+                if q and not q["n"] and q["errors"]:
+                    cells.append("**> 60 s (503 timeout)**")
+                    continue
                 cells.append(f"{_f(q['p50'])} / {_f(q['p99'])}" + ("" if q["n"] >= 5 else f" (n={q['n']})")
                              if q else "–")
             q, raw = big["latency"]["queries"][name], big.get("raw", {}).get(name, {})

@@ -64,11 +64,23 @@ class Tally:
     admission: int = 0  # 503 unavailable + Retry-After: designed refusals
     transport: Counter = field(default_factory=Counter)  # exceptions (connection reset …)
     backoff_s: float = 0.0
+    by_label: dict = field(default_factory=dict)  # label -> [latencies of answered requests]
+    failed_by_label: Counter = field(default_factory=Counter)  # "label status kind" of non-admission 5xx
 
 
 def is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
+
+
+def label(method: str, path: str, kwargs: dict) -> str:
+    if path.startswith("/queries/"):
+        return "named " + path.removeprefix("/queries/")
+    if path == "/sparql":
+        text = (kwargs.get("params") or kwargs.get("data") or {}).get("query") or kwargs.get("content", b"").decode()
+        how = "GET" if method == "GET" else ("form" if "data" in kwargs else "direct")
+        return f"ad-hoc {how} " + " ".join(text.split())[:60]
+    return f"page {path} ({kwargs.get('headers', {}).get('Accept', '')})"
 
 
 def build_mix(client: httpx.Client) -> list[tuple[str, str, dict]]:
@@ -135,8 +147,12 @@ async def client_loop(url: str, mix: list, tally: Tally, stop_at: float, budget:
                 tally.backoff_s += wait
                 await asyncio.sleep(wait)
                 continue
+            name = label(method, path, kwargs)
             if r.status_code < 500:
                 tally.latencies.append(elapsed)
+                tally.by_label.setdefault(name, []).append(elapsed)
+            else:
+                tally.failed_by_label[f"{name} → {r.status_code} {kind}"] += 1
 
 
 def rss_mb(pid: int | None) -> dict[str, float] | None:
@@ -215,6 +231,10 @@ async def run_soak(url: str, clients: int, duration: float, max_requests: int, p
         "transport_errors": dict(tally.transport),
         "rss_mb": {"start": _round(rss_start), "peak": _round(peak or None), "end": _round(rss_end)},
         "rss_samples": samples,
+        "slowest": [{"request": k, "median_ms": round(statistics.median(v) * 1000, 1), "n": len(v)}
+                    for k, v in sorted(tally.by_label.items(), key=lambda kv: -statistics.median(kv[1]))[:8]],
+        "failed_requests": dict(tally.failed_by_label.most_common(20)),
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
     }
 
 
@@ -282,6 +302,9 @@ def markdown(result: dict, command: str, note: str = "") -> str:
         "`workers × 2` concurrent queries) are counted apart; the client waits Retry-After (with jitter) "
         "before its next request.",
         "",
+        f"Machine: {result.get('cpus')} CPUs, load average at the end {result.get('loadavg_end')} (1/5/15 min; "
+        "other jobs shared the machine, so latencies are upper bounds).",
+        "",
         "| requests | answered | answered/s | p50 ms | p95 ms | p99 ms | max ms |",
         "|---:|---:|---:|---:|---:|---:|---:|",
         f"| {result['requests']} | {result['answered']} | {result['throughput_rps']} | {lat['p50']} | "
@@ -297,6 +320,13 @@ def markdown(result: dict, command: str, note: str = "") -> str:
         + ".",
         "",
     ]
+    if result.get("failed_requests"):
+        lines += ["Requests that failed with a 5xx other than an admission refusal:", ""]
+        lines += [f"- `{k}`: {v}" for k, v in result["failed_requests"].items()] + [""]
+    if result.get("slowest"):
+        lines += ["Slowest requests of the mix (median of answered ones):", "", "| request | median ms | n |",
+                  "|---|---:|---:|"]
+        lines += [f"| `{s['request']}` | {s['median_ms']} | {s['n']} |" for s in result["slowest"]] + [""]
     if rss["start"]:
         lines += [
             "| RSS (MiB) | server | workers | total |",

@@ -180,13 +180,14 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
     for name, fmt in DUMPS.items():
         data = store.dump(format=fmt) if fmt.supports_datasets else _union_dump(store, fmt)
         if name.endswith(".nq"):
-            data = b"".join(sorted(data.splitlines(keepends=True)))  # identical bytes for identical data
+            data = _stable_nquads(store, data)  # identical bytes for identical data
         (dumps_dir / name).write_bytes(data)
         (dumps_dir / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
+    stable_lines = (dumps_dir / "plankg.nq").read_bytes().splitlines(keepends=True)
     for graph in store.named_graphs():  # one N-Quads file per named graph, for per-dataset distributions
         name = "graph-" + graph.value.removeprefix(config.base_iri + "graph/").replace("/", "-") + ".nq"
-        data = store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
-        (dumps_dir / name).write_bytes(b"".join(sorted(data.splitlines(keepends=True))))
+        suffix = f" {graph} .\n".encode()
+        (dumps_dir / name).write_bytes(b"".join(line for line in stable_lines if line.endswith(suffix)))
     report.dumps = {p.name: p.stat().st_size for p in sorted(dumps_dir.iterdir())}
     report.built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     (dumps_dir / "report.json").write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
@@ -208,6 +209,38 @@ def _void_statistics(store: ox.Store, base_iri: str) -> dict:
     links = {"http://www.wikidata.org/entity/": properties.get(same_as, 0),
              "http://data.e-stat.go.jp/lod/sac/": properties.get(area, 0)}
     return {"properties": dict(sorted(properties.items())), "entities": entities, "links": links}
+
+
+def _stable_nquads(store: ox.Store, data: bytes) -> bytes:
+    """The N-Quads dump, sorted, with blank nodes relabelled canonically.
+
+    pyoxigraph gives blank nodes fresh random labels at every load, so two builds of the same records
+    would differ in those labels. The quads holding blank nodes are relabelled with rdflib's canonical
+    labelling (RDF graph canonicalisation): every term other than a blank node is carried as its exact
+    N-Triples text, the graph name rides with the predicate, so nothing else is rewritten.
+    """
+    from rdflib import BNode, Literal
+    from rdflib.compare import to_canonical_graph
+
+    kept = []
+    for line in data.splitlines(keepends=True):
+        if b"_:" in line and any(isinstance(t, ox.BlankNode) for q in ox.parse(line, format=ox.RdfFormat.N_QUADS)
+                                 for t in (q.subject, q.object)):
+            continue  # re-written below
+        kept.append(line)
+    blank = Graph()
+    for q in store:
+        if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object)):
+            continue  # (graph names are never blank here: every graph is {base}graph/…)
+        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else f" {q.graph_name}"
+        blank.add(tuple(BNode(t.value) if isinstance(t, ox.BlankNode) else Literal(text)
+                        for t, text in ((q.subject, str(q.subject)), (None, f"{q.predicate}{graph}"),
+                                        (q.object, str(q.object)))))
+    for s, pg, o in to_canonical_graph(blank):
+        predicate, _, graph = str(pg).partition(" ")
+        term = lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)  # noqa: E731
+        kept.append(f"{term(s)} {predicate} {term(o)}{' ' + graph if graph else ''} .\n".encode("utf-8"))
+    return b"".join(sorted(kept))
 
 
 def _union_dump(store: ox.Store, fmt: ox.RdfFormat) -> bytes:

@@ -1,14 +1,13 @@
 """Fixtures for the page, named-query and query-page tests: a live server over a store built
 from the real records (mappings.build), so the tests assert values printed in the documents.
 
-Import them in a test module: ``from conftest_pages import real_server, real_http  # noqa: F401``.
+Registered as a plugin by tests/conftest.py, so the graph is built once per test session.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import warnings
 from pathlib import Path
 
 import pytest
@@ -32,35 +31,16 @@ WHERE { }
 
 
 def build_real_store(var: Path) -> Path:
-    """The real graph in ``var/store/current``: the full build; if the records do not pass its
-    SHACL gate right now, the mapped and materialised graph without the gate (serving is what
-    these tests check; the gate has its own tests) — with a warning naming the violation."""
-    import pyoxigraph as ox
-
-    from mappings.build import BuildConfig, BuildError, build, map_records
-    from mappings.inference import materialise
+    """The real graph, fully built (SHACL gate included) into ``var/store/current`` and ``var/dumps``."""
+    from mappings.build import BuildConfig, build
 
     # Build from a snapshot: the records may be edited while the tests run.
     snapshot = var / "snapshot"
     for part in ("data", "sources", "ontology"):
         shutil.copytree(ROOT / part, snapshot / part)
     config = BuildConfig.at(snapshot, var=var)
-    try:
-        build(config)
-        return config.store_path
-    except BuildError as exc:
-        if "SHACL" not in str(exc):
-            raise
-        warnings.warn(f"build failed its SHACL gate; serving the mapped graph: {exc}", stacklevel=1)
-    ctx, _ = map_records(config)
-    target = var / "store" / "ungated"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(target))
-    store.bulk_load(ctx.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    materialise(store, config.base_iri)
-    store.flush()
-    del store
-    return target
+    build(config)
+    return config.store_path
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ The timeout kill and the admission cap (503 + Retry-After) are tested in tests/t
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -190,7 +189,7 @@ def busy_worker(live, timeout: float = 10.0):
     engine = live.app.state.engine
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        idle = set(id(r) for r in list(engine._idle.queue))
+        idle = {id(r) for r in list(engine._idle.queue)}
         busy = [r for r in list(engine._readers) if id(r) not in idle]
         if busy:
             return busy[0]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_pages import BASE, ROOT, real_http, real_queries_dir, real_server, real_store, triple_count  # noqa: F401
+from conftest_pages import BASE, ROOT, triple_count
 from kgservice.named_queries import Parameter, ParameterError, QueryFileError, load_queries, parse_query_file
 
 MITO_PLAN_6 = BASE + "id/plan/mito-comprehensive-plan-6"

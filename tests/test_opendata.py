@@ -10,7 +10,6 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from conftest_pages import real_http, real_queries_dir, real_server, real_store  # noqa: F401
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")

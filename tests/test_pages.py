@@ -9,7 +9,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from conftest_pages import BASE, real_http, real_queries_dir, real_server, real_store  # noqa: F401
+from conftest_pages import BASE
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MITO = BASE + "id/city/082015"

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest_pages import BASE, real_http, real_queries_dir, real_server, real_store  # noqa: F401
+from conftest_pages import BASE
 
 CHROMIUM = Path("/usr/bin/chromium")
 

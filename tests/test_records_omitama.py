@@ -32,8 +32,8 @@ def by_id(records, kind):
 
 
 def test_every_value_is_at_its_cited_lines(records):
-    source = load_catalog(ROOT / "sources")[DOC]
-    misses = [m for r in records.records if r.document == DOC for m in check_record(r, source)]
+    catalog = load_catalog(ROOT / "sources")
+    misses = [m for r in records.records if r.document == DOC for m in check_record(r, catalog)]
     assert misses == []
 
 
