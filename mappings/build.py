@@ -110,7 +110,7 @@ def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
     try:
         catalog = load_catalog(config.sources_dir)
         records = load_records(config.data_dir)
-        misses = check_all(config.data_dir, config.sources_dir)
+        misses = check_all(config.data_dir, config.sources_dir, records, catalog)
     except RecordError as exc:
         raise BuildError(str(exc)) from exc
     if misses:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .normalize import compact, dates_in, numbers_in
-from .records import ISO_DATE, Loaded, RecordError, load_records, parse_lines
+from .records import ISO_DATE, Loaded, RecordError, RecordSet, load_records, parse_lines
 from .sources import Source, load_catalog
 
 CONTROL_KEYS = {"id", "lines", "plan", "kind", "role", "flags", "city", "in_office", "dataset", "__line__",
@@ -120,9 +120,11 @@ def _cited(raw: dict, field: str, document: str) -> str:
     return f"{document}:{cited}"
 
 
-def check_all(data_dir: Path, sources_dir: Path) -> list[Miss]:
-    catalog = load_catalog(sources_dir)
-    records = load_records(data_dir)
+def check_all(data_dir: Path, sources_dir: Path, records: RecordSet | None = None,
+              catalog: dict[str, Source] | None = None) -> list[Miss]:
+    """Misses of every record (read from ``data_dir`` unless the caller has them already)."""
+    catalog = catalog if catalog is not None else load_catalog(sources_dir)
+    records = records if records is not None else load_records(data_dir)
     misses: list[Miss] = []
     for loaded in records.records:
         if loaded.document not in catalog:
