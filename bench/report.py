@@ -202,7 +202,7 @@ def render(r: dict, made: list[str]) -> str:
             for n, e in lat:
                 q = e["latency"]["queries"].get(name)
                 if q and not q["n"] and q["errors"]:
-                    cells.append("**> 60 s (503 timeout)**")
+                    cells.append(f"**> {r.get('query_timeout_s', 60)} s (503 timeout)**")
                     continue
                 cells.append(f"{_f(q['p50'])} / {_f(q['p99'])}" + ("" if q["n"] >= 5 else f" (n={q['n']})")
                              if q else "–")
@@ -222,7 +222,8 @@ def render(r: dict, made: list[str]) -> str:
         if not w:
             continue
         extra = (f"{w['queries']} explore queries of 100 mixes, 1,000 products, {w['triples']:,} triples" if key == "bsbm"
-                 else f"500 requests drawn from the named queries, store of N={w['n']}")
+                 else f"500 requests drawn from the {w.get('queries', '?')} named queries whose HTTP p50 was ≤ 1 s at "
+                      f"N={w['n']} (left out: {', '.join(w.get('excluded', [])) or 'none'})")
         add(f"\n## Throughput: {title} (requests/s)\n")
         add(f"{extra}; each cell bounded by {tp['max_requests']} requests (rdflib-endpoint: a tenth) and "
             f"{tp['max_seconds']:.0f} s. plankg: `/sparql` POST for ad-hoc, `GET /queries/NAME?…` for named; "

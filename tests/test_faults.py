@@ -111,8 +111,8 @@ def assert_previous_store_served(root: Path) -> None:
         live.stop()
 
 
-@pytest.mark.parametrize("stage", ["loading the store", "writing dumps"])
-def test_build_killed_mid_way_leaves_the_served_store_intact(project, stage):
+@pytest.mark.parametrize("stage,writing", [("loading the store", "var/store"), ("writing dumps", "var/dumps")])
+def test_build_killed_mid_way_leaves_the_served_store_intact(project, stage, writing):
     proc = subprocess.Popen(build_cmd(project), cwd=ROOT, env=clean_env(), stderr=subprocess.PIPE, text=True)
     seen: list[str] = []
     try:
@@ -120,16 +120,21 @@ def test_build_killed_mid_way_leaves_the_served_store_intact(project, stage):
             seen.append(line.rstrip())
             if stage in line:
                 assert any("validating with SHACL" in s for s in seen), seen  # past the SHACL stage
-                time.sleep(0.3)  # inside the stage: the new store or dumps are being written
                 break
         else:
             pytest.fail(f"the build ended before '{stage}': {seen[-20:]}")
+        # inside the stage: wait until its new directory is being written, then kill
+        deadline = time.monotonic() + 300
+        while not any((project / writing).glob("build-*/*")) and proc.poll() is None:
+            assert time.monotonic() < deadline, "the stage wrote nothing in 300 s"
+            time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(60)
     assert proc.returncode == -signal.SIGKILL, (proc.returncode, seen[-5:])
     # the half-written build directory exists but is not what the service serves
-    assert [p.name for p in (project / "var/store").glob("build-*")], "the build had not started writing"
+    assert any((project / writing).glob("build-*/*")), "the build had not started writing"
+    assert not (project / "var/dumps/current").exists()
     assert_previous_store_served(project)
 
 
