@@ -53,6 +53,15 @@ def real_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_graph(real_store):
+    """The built store of the session opened read-only in the test process (the server's workers
+    hold it read-only too): what the competency, linkage and report tests query."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(real_store))
+
+
+@pytest.fixture(scope="session")
 def real_queries_dir(tmp_path_factory) -> Path:
     """The project's named queries plus the test-only echo query."""
     target = tmp_path_factory.mktemp("queries")

@@ -17,25 +17,11 @@ import pytest
 import yaml
 
 from kgservice.named_queries import _term, load_queries
-from mappings.build import BuildConfig, map_records
-from mappings.inference import materialise
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = ROOT / "tests" / "competency" / "cases.yaml"
 CASE_KEYS = {"id", "query", "params", "expected", "ordered", "question", "source"}
 MIN_CASES = 25
-
-
-def build_store() -> ox.Store:
-    """The graph the questions are asked of: mapped records plus the materialised closures.
-
-    Kept in one function so the fixture can switch to the full build (with SHACL) in one line.
-    """
-    ctx, _ = map_records(BuildConfig.at(ROOT))
-    store = ox.Store()
-    store.load(ctx.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    materialise(store, ctx.base)
-    return store
 
 
 def load_cases() -> list[dict]:
@@ -49,8 +35,9 @@ QUERIES = load_queries(ROOT / "queries")
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return build_store()
+def store(built_graph) -> ox.Store:
+    """The graph the questions are asked of: the full build (SHACL gate, closures) of the session."""
+    return built_graph
 
 
 def lexical(term) -> str | None:

@@ -15,8 +15,6 @@ import pytest
 import yaml
 
 from kgservice.named_queries import _term, load_queries
-from mappings.build import BuildConfig, map_records
-from mappings.inference import materialise
 from mappings.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
                                    rule_query)
 from mappings.records import RecordError, load_records
@@ -41,12 +39,8 @@ def records():
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    ctx, _ = map_records(BuildConfig.at(ROOT))
-    s = ox.Store()
-    s.load(ctx.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    materialise(s, ctx.base)
-    return s
+def store(built_graph) -> ox.Store:
+    return built_graph
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str | None]]:
