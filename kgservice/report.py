@@ -220,7 +220,7 @@ SELECT DISTINCT ?this ?x ?c ?cPlan ?cPlanLabel ?labelJa ?labelEn ?number ?link ?
   OPTIONAL { ?c rdfs:label ?labelJa FILTER(lang(?labelJa) = "ja") }
   OPTIONAL { ?c rdfs:label ?labelEn FILTER(langMatches(lang(?labelEn), "en")) }
   OPTIONAL { ?c mplan:displayNumber ?number }
-  OPTIONAL { ?link mplan:linkSubject ?c ; mplan:linkPredicate mplan:serves ; mplan:linkObject ?x .
+  OPTIONAL { ?link a mplan:LinkAssertion ; mplan:linkSubject ?c ; mplan:linkPredicate mplan:serves ; mplan:linkObject ?x .
              OPTIONAL { ?link mplan:confidence ?confidence }
              OPTIONAL { ?link rdfs:comment ?comment } }
 }"""
@@ -236,7 +236,7 @@ SELECT DISTINCT ?this ?x ?ind ?y ?yPlan ?yPlanLabel ?labelJa ?number ?link ?conf
   OPTIONAL { ?yPlan rdfs:label ?yPlanLabel FILTER(lang(?yPlanLabel) = "ja") }
   OPTIONAL { ?y rdfs:label ?labelJa FILTER(lang(?labelJa) = "ja") }
   OPTIONAL { ?y mplan:displayNumber ?number }
-  OPTIONAL { ?link mplan:linkSubject ?ind ; mplan:linkPredicate mplan:measures ; mplan:linkObject ?y .
+  OPTIONAL { ?link a mplan:LinkAssertion ; mplan:linkSubject ?ind ; mplan:linkPredicate mplan:measures ; mplan:linkObject ?y .
              OPTIONAL { ?link mplan:confidence ?confidence }
              OPTIONAL { ?link rdfs:comment ?comment } }
 }"""
@@ -244,7 +244,8 @@ SELECT DISTINCT ?this ?x ?ind ?y ?yPlan ?yPlanLabel ?labelJa ?number ?link ?conf
 # Every item of the report (nodes, indicators, observations, budget figures, units, cross-plan
 # contributors, link assertions about them) with the passages it was derived from.
 _ITEM_PATH = ("(^mplan:measures|^mplan:measures/^mplan:indicator|^mplan:project|mplan:responsibleUnit"
-              "|mplan:relatedUnit|^mplan:serves|^mplan:linkObject|^mplan:measures/^mplan:linkSubject)?")
+              "|mplan:relatedUnit|^mplan:serves|^mplan:linkObject|^mplan:measures/^mplan:linkSubject"
+              "|^mplan:measures/mplan:measures)?")  # the other elements an indicator also measures
 
 Q_ITEM_PASSAGES = PREFIXES + """
 SELECT DISTINCT ?this ?item ?passage WHERE {
@@ -617,8 +618,13 @@ def gather(run_select: RunSelect, iri: str, base: str) -> Report:
             node.contributors.append(_cross(r, "c", "cPlan", derived))
     for r in run_select(_q(Q_ALSO_MEASURES, scope), this):
         ind = indicators.get((r["x"], r["ind"]))
-        if ind and not any(c.iri == r["y"] for c in ind.also_measures):
+        if ind is None:
+            continue
+        known = next((c for c in ind.also_measures if c.iri == r["y"]), None)
+        if known is None:
             ind.also_measures.append(_cross(r, "y", "yPlan", derived))
+        elif known.link is None and "link" in r:  # solutions come in no set order: keep the one with the link
+            ind.also_measures[ind.also_measures.index(known)] = _cross(r, "y", "yPlan", derived)
 
     # the tree: children in the order of their first source line
     def order(n: Node) -> tuple:
