@@ -135,6 +135,10 @@ def render(r: dict, made: list[str]) -> str:
             f"{b['started']} (deadline {b['deadline_s']:.0f} s); its latency phase was stopped after N=1 because "
             "slow queries at the full per-query budget would have taken ≈ 40 more minutes, and latency and "
             "throughput were measured by the command below on those stores, with nothing else running.")
+    if r.get("latency_from"):
+        add(f"- The latency tables are from `{r['latency_from']['command']}` started {r['latency_from']['started']}; "
+            "its throughput phase was stopped (rdflib-endpoint serves `/`, not `/sparql`: fixed) and throughput "
+            "was measured by the command below.")
     add(f"- Run: {r['started']} → {r.get('finished', 'unfinished')}; git {m.get('git')} with "
         f"{m.get('git_dirty_files', '?')} uncommitted files in the shared tree (ontology snapshotted at start)")
     add(f"- Machine: {m.get('nproc')} CPUs ({m.get('cpu')}), {m.get('memory_gib')} GiB RAM, Python {m.get('python')}, "

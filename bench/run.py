@@ -216,7 +216,7 @@ def rdflib_server(data_file: Path, work: Path) -> Server:
     port = free_port()
     return Server("rdflib-endpoint", [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port",
                                       str(port), str(data_file)],
-                  f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", log_path=work / "rdflib-endpoint.log")
+                  f"http://127.0.0.1:{port}", "/?query=ASK%7B%7D", log_path=work / "rdflib-endpoint.log")
 
 
 # --------------------------------------------------------------------------- named queries
@@ -445,7 +445,7 @@ def bsbm_queries(limit: int | None = None) -> list[str]:
 
 def sparql_requests(kind: str, texts: list[str]) -> list[Request]:
     """Ad-hoc SPARQL over the protocol: POST application/sparql-query (oxigraph: /query)."""
-    path = "/query" if kind == "oxigraph" else "/sparql"
+    path = {"oxigraph": "/query", "rdflib-endpoint": "/"}.get(kind, "/sparql")
     if kind == "rdflib-endpoint":  # its POST wants a form; GET is the plain protocol call
         return [Request("GET", f"{path}?{urlencode({'query': t})}", {"Accept": accept_for(t)}) for t in texts]
     return [Request("POST", path, {"Accept": accept_for(t), "Content-Type": "application/sparql-query"},
@@ -667,6 +667,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline", type=float, default=1200.0, help="seconds per build (default 20 min)")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--reuse-latency", action="store_true", help="with --reuse-builds: take the latency "
+                        "tables from that file too and measure throughput only")
     parser.add_argument("--reuse-builds", type=Path, help="results.json of an earlier invocation: take its build "
                         "rows and stores instead of building again")
     args = parser.parse_args(argv)
@@ -691,7 +693,16 @@ def main(argv: list[str] | None = None) -> int:
     stores = build_sizes(sizes, work, ontology, args.deadline, results, reuse)
     results["stores"] = {str(k): str(v) for k, v in stores.items()}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-    latency_sizes(stores, work, repeats, mixed, budget, results)
+    if args.reuse_latency and reuse:
+        results["latency_from"] = {"command": reuse["command"], "started": reuse["started"]}
+        for n, old in reuse["sizes"].items():
+            for key in ("latency", "raw", "store", "substitutions"):
+                if key in old:
+                    results["sizes"][n][key] = old[key]
+        results.update({k: reuse[k] for k in ("repeats", "mixed_requests", "per_query_budget_s", "query_timeout_s")
+                        if k in reuse})
+    else:
+        latency_sizes(stores, work, repeats, mixed, budget, results)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
     if not args.no_throughput:
         throughput(stores, work, args.quick, results)

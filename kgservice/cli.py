@@ -149,7 +149,7 @@ def query(
     from kgservice import formats
     from kgservice.engine import _query
     from kgservice.errors import ServiceError
-    from kgservice.sparqltext import check_remote, scan
+    from kgservice.sparqltext import check_complexity, check_remote, scan
 
     if file is not None and text is not None:
         _fail(USAGE, "give the query as an argument or with --file, not both")
@@ -164,6 +164,9 @@ def query(
     refusal = check_remote(text, scanned, list(_settings(ctx).service_allowlist))
     if refusal:
         _fail(USAGE, refusal)
+    too_complex = check_complexity(text)  # pyoxigraph's parser would crash this process on it
+    if too_complex:
+        _fail(USAGE, too_complex)
     form = scanned.form
     kind = {"select": "results", "ask": "results", "construct": "graph", "describe": "graph"}.get(form)
     try:

@@ -28,6 +28,7 @@ from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://plankg.org/"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _snapshot(target: Path) -> Path:
@@ -58,6 +59,8 @@ def _rdflib_term(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # N-Quads writes these without a datatype; so does rdflib
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(type(term))
 

@@ -72,9 +72,41 @@ def test_the_required_links_are_there(records):
     by_relation = Counter(l.record.relation for l in records.links)
     assert by_relation["positioned-under"] >= 1 and by_relation["based-on"] >= 1 and by_relation["serves"] >= 1
     assert by_relation["measures"] == 3 and by_relation["member-of"] == 2 and by_relation["relisted-under"] >= 1
+    assert by_relation["carried-out-through"] == 1
     for link in records.links:
         if link.record.asserted_by == "curator":
             assert link.record.confidence < 1 and link.record.reason_en
+
+
+# The cross-document links the issue names (point 1), each pinned: relation, both ends, both documents.
+REQUIRED_LINKS = [
+    ("positioned-under", "plan:mito-community-plan-3", "plan:mito-comprehensive-plan-6"),
+    ("serves", "plan:mito-community-plan-3", "element:mito-comprehensive-plan-6/pillar-4"),
+    ("based-on", "plan:mito-strategy-2", "plan:mito-comprehensive-plan-6"),
+    ("measures", "indicator:mito-strategy-2/kpi-mimamori-tai", "element:mito-community-plan-3/basic-policy-3-measure-3"),
+    ("measures", "indicator:mito-strategy-2/kpi-disaster-drill-participants",
+     "element:mito-community-plan-3/basic-policy-3-measure-4"),
+    ("measures", "indicator:mito-strategy-2/kpi-childcare-support-users",
+     "element:mito-community-plan-3/basic-policy-3-measure-1"),
+    ("member-of", "city:082368", "org:kenou-shucho-kondankai"),
+    ("member-of", "city:082015", "org:kenou-shucho-kondankai"),
+    ("carried-out-through", "element:omitama-later-basic-plan/measure-7207", "org:kenou-shucho-kondankai"),
+    ("relisted-under", "element:hitachi-comprehensive-plan/ch6-policy-5-initiative-3-project-01",
+     "element:hitachi-comprehensive-plan/ch6-policy-6-initiative-2"),
+]
+
+
+@pytest.mark.parametrize("relation, subject, obj", REQUIRED_LINKS)
+def test_each_named_cross_document_link_is_in_the_graph_with_its_evidence(records, store, relation, subject, obj):
+    (link,) = [l for l in records.links if (l.record.relation, l.record.subject.ref, l.record.object.ref)
+               == (relation, subject, obj)]
+    node = f"<https://plankg.org/id/link/{link.record.id}>"
+    rows = select(store, f"""SELECT ?s ?o ?se ?oe WHERE {{ GRAPH <https://plankg.org/graph/linkage> {{
+        {node} a mplan:LinkAssertion ; mplan:linkSubject ?s ; mplan:linkObject ?o ;
+               mplan:subjectEvidence ?se ; mplan:objectEvidence ?oe }} }}""")
+    assert len(rows) == 1
+    assert "/passage/" + link.record.subject.document + "/" in rows[0]["se"]
+    assert "/passage/" + link.record.object.document + "/" in rows[0]["oe"]
 
 
 def test_link_assertions_carry_evidence_on_both_sides(store):
