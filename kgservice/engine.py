@@ -384,6 +384,13 @@ class Engine:
         self._unavailable: str | None = "the engine is not started"
         self._dataset: dict | None = None
         self.path: str | None = None
+        self._writes = 0  # bumped by every write: part of the store's version
+
+    @property
+    def version(self) -> str:
+        """Which data answers now: the store directory ``current`` points at (a rebuild switches it)
+        and the number of writes applied since start. Answers cached under one version stay right."""
+        return f"{os.path.realpath(self.settings.store_path)}#{self._writes}"
 
     @property
     def _memory_mb(self) -> int:
@@ -623,6 +630,7 @@ class Engine:
                 proc.join(10)
                 parent.close()
             finally:
+                self._writes += 1  # even a failed write may have changed something: cached answers go
                 self.start()
                 self._resume()
         if reply[0] == "error":

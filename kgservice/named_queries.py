@@ -40,6 +40,8 @@ import yaml
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from kgservice.answer_cache import Answer, AnswerCache
+
 log = logging.getLogger(__name__)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -532,6 +534,7 @@ router = APIRouter(lifespan=lifespan)
 def install(app: FastAPI) -> None:
     """Load the queries now (at create_app), so a bad file fails before the server binds."""
     _load(app)
+    app.state.answer_cache = AnswerCache()
 
 
 def queries_of(request: Request) -> dict[str, NamedQuery]:
@@ -632,13 +635,25 @@ async def named_query(request: Request, name: str) -> Response:
     from kgservice.engine import QueryError, get_engine
 
     engine = get_engine(request)
-    try:
-        result = await run_in_threadpool(engine.execute, query.text, fmt.name, substitutions=substitutions)
-    except QueryError as e:
-        if isinstance(e, ServiceError):
-            raise
-        raise ServiceError(e.kind, e.message, status=e.status) from None
+    version = getattr(engine, "version", None)  # None: a remote store, answers are not cached
+    cache: AnswerCache = request.app.state.answer_cache
+    key = cache.key(version, name, substitutions, fmt.name) if version else None
     headers = {"Vary": "Accept"}
-    if getattr(result, "truncated", False):
+    if key is not None:
+        headers.update({"ETag": cache.etag(key), "Cache-Control": "no-cache"})  # revalidate: cheap 304s
+        if headers["ETag"] in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+    answer = cache.get(key) if key is not None else None
+    if answer is None:
+        try:
+            result = await run_in_threadpool(engine.execute, query.text, fmt.name, substitutions=substitutions)
+        except QueryError as e:
+            if isinstance(e, ServiceError):
+                raise
+            raise ServiceError(e.kind, e.message, status=e.status) from None
+        answer = Answer(result.body, result.media_type, bool(getattr(result, "truncated", False)))
+        if key is not None:
+            cache.put(key, answer)
+    if answer.truncated:
         headers["X-Result-Truncated"] = "true"
-    return Response(result.body, media_type=formats.content_type(result.media_type), headers=headers)
+    return Response(answer.body, media_type=formats.content_type(answer.media_type), headers=headers)

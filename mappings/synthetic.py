@@ -597,6 +597,27 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
+AREAS_FILE = Path(__file__).resolve().parent.parent / "data" / "linkage" / "policy-areas.yaml"
+
+
+def policy_areas(cities: list[City], seed: int) -> dict[str, Any]:
+    """The real policy-area scheme (data/linkage/policy-areas.yaml: scheme, SDG goals, areas) with a
+    synthetic classification: every plan gets an area, every goal of the basic plan one or two."""
+    from .records import load_yaml, strip_lines
+
+    real = strip_lines(load_yaml(AREAS_FILE))
+    slugs = [a["slug"] for a in real["areas"]]
+    entries = []
+    for city in cities:
+        rng = random.Random(f"plankg-synthetic-areas-{seed}-{city.index}")
+        prefix = f"syn-{city.code}"
+        for plan in ("comprehensive-plan", "basic-plan", "community-plan", "strategy", "strategy-evaluation-2022"):
+            entries.append({"ref": f"plan:{prefix}-{plan}", "areas": [rng.choice(slugs)]})
+        for g in range(1, 5):
+            entries.append({"ref": f"element:{prefix}-basic-plan/goal-{g}", "areas": rng.sample(slugs, rng.randint(1, 2))})
+    return {k: v for k, v in real.items() if k != "classification"} | {"classification": entries}
+
+
 def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
     """Write the corpus of ``n`` municipalities under ``out``; returns the manifest."""
     cities = municipalities(n)
@@ -631,9 +652,10 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
         "# Synthetic municipalities (mappings.synthetic); codes carry valid check digits.\n"
         + _dump([{"code": c.code, "name": c.name, "name_en": c.name_en, "prefecture": c.prefecture, "kind": c.kind}
                  for c in cities]), encoding="utf-8")
+    (out / "data" / "linkage").mkdir(exist_ok=True)
     if links:
-        (out / "data" / "linkage").mkdir(exist_ok=True)
         (out / "data" / "linkage" / "links.yaml").write_text(_dump(links), encoding="utf-8")
+    (out / "data" / "linkage" / "policy-areas.yaml").write_text(_dump(policy_areas(cities, seed)), encoding="utf-8")
     first = cities[0]
     prefix = f"syn-{first.code}"
     manifest = {

@@ -214,3 +214,31 @@ def test_gsp_default_graph(rw):
     assert _ask(rw, 'ASK { ?s ?p "グラフストア"@ja }')
     assert rw.delete("/store", params={"default": ""}, headers=AUTH).status_code == 204
     assert not _ask(rw, 'ASK { ?s ?p "グラフストア"@ja }')
+
+
+def test_named_query_answers_are_cached_by_store_version(rw, update_server):
+    """Answers are cached per store version with an ETag; If-None-Match gets a 304; an update
+    changes the version, so the next answer is fresh (tests/fixtures/service.trig has one plan)."""
+    cache = update_server.app.state.answer_cache
+    first = rw.get("/queries/list-plans", headers={"Accept": "text/csv"})
+    assert first.status_code == 200 and "キャッシュ試験計画" not in first.text
+    etag = first.headers["etag"]
+    entries = len(cache._entries)
+    again = rw.get("/queries/list-plans", headers={"Accept": "text/csv"})
+    assert again.headers["etag"] == etag and again.content == first.content
+    assert len(cache._entries) == entries  # served from the cache, not stored twice
+    not_modified = rw.get("/queries/list-plans", headers={"Accept": "text/csv", "If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    other_format = rw.get("/queries/list-plans", headers={"Accept": "application/sparql-results+json"})
+    assert other_format.headers["etag"] != etag
+    plan = "https://plankg.org/id/plan/test-cache-plan"
+    insert = (f'INSERT DATA {{ GRAPH <{NEW_GRAPH}> {{ <{plan}> a <https://plankg.org/def/mplan#Plan> ; '
+              f'<http://purl.org/dc/terms/title> "キャッシュ試験計画"@ja ; '
+              f'<http://purl.org/dc/terms/publisher> <https://plankg.org/id/city/082015> }} }}')
+    assert rw.post("/sparql", data={"update": insert}, headers=AUTH).status_code == 204
+    try:
+        fresh = rw.get("/queries/list-plans", headers={"Accept": "text/csv", "If-None-Match": etag})
+        assert fresh.status_code == 200 and fresh.headers["etag"] != etag
+        assert "キャッシュ試験計画" in fresh.text
+    finally:
+        assert rw.post("/sparql", data={"update": f"DROP GRAPH <{NEW_GRAPH}>"}, headers=AUTH).status_code == 204
