@@ -234,6 +234,8 @@ async def run_soak(url: str, clients: int, duration: float, max_requests: int, p
         "slowest": [{"request": k, "median_ms": round(statistics.median(v) * 1000, 1), "n": len(v)}
                     for k, v in sorted(tally.by_label.items(), key=lambda kv: -statistics.median(kv[1]))[:8]],
         "failed_requests": dict(tally.failed_by_label.most_common(20)),
+        "answered_by_request": {k: {"n": len(v), "median_ms": round(statistics.median(v) * 1000, 1)}
+                                for k, v in sorted(tally.by_label.items())},
         "loadavg_end": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
     }
 
