@@ -8,9 +8,11 @@ free loopback ports (the tests talk real HTTP).
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -110,3 +112,37 @@ def update_server(tmp_path_factory):
 def http(server):
     with server.client() as client:
         yield client
+
+
+class StubSparqlServer:
+    """A loopback SPARQL endpoint that records every request (method, host, path) and answers one
+    row ``?x = value``: SERVICE/LOAD tests assert it receives nothing unless the allow-list admits it."""
+
+    def __init__(self, value: str = "遠隔の値") -> None:
+        self.requests: list[tuple[str, str, str]] = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                stub.requests.append((self.command, self.headers.get("host", ""), self.path))
+                body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
+                    {"x": {"type": "literal", "value": value}}]}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()

@@ -23,7 +23,6 @@ import os
 import re
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_TRIPLES, UPDATE_TOKEN, LiveServer, _settings, build_store
+from conftest import FIXTURE_TRIPLES, LiveServer, StubSparqlServer, UPDATE_TOKEN, _settings, build_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ_EXAMPLES = int(os.environ.get("PLANKG_FUZZ_EXAMPLES", "60"))
@@ -75,43 +74,9 @@ def _query_texts() -> list[str]:
 QUERY_TEXTS = _query_texts()
 
 
-class Stub:
-    """A loopback HTTP server that records every request it receives (it must receive nothing unless
-    the allow-list admits its exact URL)."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, str, str]] = []
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                self.rfile.read(int(self.headers.get("content-length") or 0))
-                stub.requests.append((self.command, self.headers.get("host", ""), self.path))
-                body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
-                    {"x": {"type": "literal", "value": "stub"}}]}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-
-
 @pytest.fixture(scope="module")
 def stub():
-    s = Stub()
+    s = StubSparqlServer("stub")
     yield s
     s.close()
 

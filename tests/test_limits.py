@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import UPDATE_TOKEN, LiveServer, _settings, build_store
+from conftest import LiveServer, StubSparqlServer, UPDATE_TOKEN, _settings, build_store
 
 # 41 triples, seven times over: ~2e11 solutions, far past any deadline.
 PATHOLOGICAL = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
@@ -21,42 +19,9 @@ ALL_TRIPLES = "SELECT * WHERE { ?s ?p ?o }"  # 41 rows
 PAIRS = "SELECT * WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 } LIMIT 120"
 
 
-class Stub:
-    """A loopback HTTP server recording every request; answers SPARQL JSON results."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, str]] = []
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                self.rfile.read(length)
-                stub.requests.append((self.command, self.path))
-                body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
-                    {"x": {"type": "literal", "value": "遠隔の値"}}]}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-
-
 @pytest.fixture(scope="module")
 def stub():
-    s = Stub()
+    s = StubSparqlServer()
     yield s
     s.close()
 
