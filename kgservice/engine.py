@@ -505,9 +505,11 @@ class Engine:
     def _call(self, req: dict, timeout: float | None = None) -> tuple:
         timeout = self.settings.query_timeout_s if timeout is None else timeout
         self._follow_switch()
-        if not self._slots.acquire(blocking=False):
-            raise QueryError("unavailable", f"too many concurrent queries (limit {self.settings.workers * 2}); "
-                             "retry shortly", headers={"Retry-After": "1"})
+        wait = float(getattr(self.settings, "admission_wait_s", 0) or 0)
+        admitted = self._slots.acquire(timeout=wait) if wait else self._slots.acquire(blocking=False)
+        if not admitted:
+            raise QueryError("unavailable", f"too many concurrent queries (limit {self.settings.workers * 2}, "
+                             f"none freed within {wait:g} s); retry shortly", headers={"Retry-After": "1"})
         deadline = time.monotonic() + timeout
         try:
             with self._gate:

@@ -41,6 +41,9 @@ class Settings(BaseModel):
     # alone with kind "memory_limit" (503) and its reader is replaced. An idle reader maps ~0.42 GiB of
     # address space and RocksDB needs room for its thread stacks: under ~768 MiB readers fail to start.
     worker_memory_mb: int = Field(4096, ge=0)
+    # A query beyond workers×2 running ones waits this long for a slot before the 503: a burst of
+    # clients is queued, not refused, while the wait stays bounded.
+    admission_wait_s: float = Field(5.0, ge=0)
     # Requests per minute per client address (token bucket, kgservice.ratelimit); None = no limit.
     rate_limit_per_minute: int | None = Field(None, ge=1)
     # SecretStr: repr/str/logging show '**********', never the token.

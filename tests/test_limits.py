@@ -31,7 +31,7 @@ def limits(tmp_path_factory, stub):
     """A server of its own (killing workers must not disturb other tests), with updates on and the
     stub's URL allow-listed for SERVICE."""
     live = LiveServer(_settings(build_store(tmp_path_factory.mktemp("store-limits")), update_token=UPDATE_TOKEN,
-                                service_allowlist=[stub.url])).start()
+                                service_allowlist=[stub.url], admission_wait_s=0.5)).start()
     yield live
     live.stop()
 
@@ -155,6 +155,22 @@ def test_load_refused_and_stub_untouched(client, stub):
         assert r.status_code == 400
         assert r.json()["error"]["kind"] == "forbidden" and "LOAD" in r.json()["error"]["message"]
     assert stub.requests == []
+
+
+def test_a_burst_beyond_the_cap_is_queued_not_refused(limits):
+    """More clients than slots: each waits for a slot (admission_wait_s) and is answered."""
+    statuses: list[int] = []
+
+    def ask() -> None:
+        with limits.client() as c:
+            statuses.append(c.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}).status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(limits.settings.workers * 2 * 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * len(threads)
 
 
 def test_concurrency_cap_503_with_retry_after(client, limits):
