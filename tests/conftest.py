@@ -9,6 +9,8 @@ free loopback ports (the tests talk real HTTP).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import socket
 import threading
 import time
@@ -146,3 +148,27 @@ class StubSparqlServer:
 
     def close(self) -> None:
         self.httpd.shutdown()
+
+
+ON_CI = bool(os.environ.get("CI"))
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def unavailable(reason: str) -> None:
+    """A test server or browser cannot be had here: a skip on a developer's machine, a failure on CI
+    (where .ci/run installs everything, so a skip would hide a missing part)."""
+    if ON_CI:
+        pytest.fail(f"{reason} (CI must run this test)")
+    pytest.skip(reason)
+
+
+def run_chromium(tmp_path: Path, *args: str) -> str:
+    """Debian's headless Chromium (scripts/chromium.sh installs it) with a fresh profile; its stdout."""
+    if not CHROMIUM.exists():
+        unavailable("/usr/bin/chromium is absent: run scripts/chromium.sh (installs Debian's chromium)")
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'chromium-profile'}", *args]
+    done = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    return done.stdout.decode("utf-8")

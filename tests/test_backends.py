@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import unavailable
 from kgservice.engine import Engine, QueryError
 from kgservice.named_queries import load_queries
 from kgservice.remote import RemoteEngine, Target
@@ -35,16 +36,13 @@ from mappings.load_remote import LoadInterrupted, load, read_dump
 ROOT = Path(__file__).resolve().parents[1]
 OX_PORT, VIRT_HTTP, VIRT_SQL = 17878, 18890, 11111
 VIRT_MAX_ROWS = 1000  # the silent cap of the test Virtuoso (the named queries answer far fewer rows)
-ON_CI = bool(os.environ.get("CI"))
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger",
                              "nonPositiveInteger", "unsignedInt", "unsignedLong")}
 
-# Named queries Virtuoso 7.2.5 answers differently from the SPARQL 1.1 semantics that the embedded
-# store and Oxigraph server implement — measured, with the reason. xfail(strict): a query that starts
-# to agree fails the run, so this list cannot go stale silently. Empty: the named queries avoid what
-# Virtuoso 7.2.5 was measured to get wrong —
+# Every named query answers identically on the three backends: the queries avoid what Virtuoso 7.2.5
+# was measured to get wrong —
 # - comparing a boolean to a literal (`?b = false`): its EXISTS gives 0/1, never equal; use `!?b`;
 # - `EXISTS {…} || EXISTS {…}`: SQ074 compiler error; use one EXISTS over a UNION;
 # - a FILTER in OPTIONAL on a variable the outer group computes with BIND (`BIND(… AS ?m1)
@@ -54,7 +52,6 @@ NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "lo
 # - an arithmetic error as control flow (`COALESCE(IF(c, x, 1/0), …)`): SR084 aborts the query;
 # - `BIND(?x AS ?y)` in a UNION branch, ?x bound only outside it (a parameter): unbound in SPARQL's
 #   bottom-up evaluation, and Virtuoso drops the row instead; a `*` path gives the zero step.
-VIRTUOSO_DEVIATIONS: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -63,12 +60,6 @@ VIRTUOSO_DEVIATIONS: dict[str, str] = {}
 def _run(script: str, args: list[str], env: dict, timeout: float) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", str(ROOT / "scripts" / script), *args], env={**os.environ, **env}, check=False,
                           capture_output=True, text=True, timeout=timeout)
-
-
-def _unavailable(reason: str) -> None:
-    if ON_CI:
-        pytest.fail(f"{reason} (CI must run these tests)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +73,7 @@ def graph(real_store) -> dict:
 @pytest.fixture(scope="session")
 def oxigraph_env(tmp_path_factory) -> dict:
     if not (shutil.which("oxigraph") or (ROOT / ".venv/bin/oxigraph").exists()):
-        _unavailable("no `oxigraph` command: pip install oxigraph==0.5.13")
+        unavailable("no `oxigraph` command: pip install oxigraph==0.5.13")
     env = {"OXIGRAPH_LOCATION": str(tmp_path_factory.mktemp("oxigraph") / "store"),
            "OXIGRAPH_PORT": str(OX_PORT)}
     done = _run("oxigraph_server.sh", ["start"], env, 90)
@@ -96,7 +87,7 @@ def oxigraph_env(tmp_path_factory) -> dict:
 def virtuoso_env(tmp_path_factory, graph) -> dict:
     can_install = shutil.which("virtuoso-t") or (os.geteuid() == 0 and shutil.which("apt-get"))
     if not can_install:
-        _unavailable("Virtuoso is not installed and cannot be (needs root and apt-get)")
+        unavailable("Virtuoso is not installed and cannot be (needs root and apt-get)")
     env = {"VIRTUOSO_HOME": str(tmp_path_factory.mktemp("virtuoso")), "VIRTUOSO_HTTP_PORT": str(VIRT_HTTP),
            "VIRTUOSO_SQL_PORT": str(VIRT_SQL), "VIRTUOSO_MAX_ROWS": str(VIRT_MAX_ROWS),
            "VIRTUOSO_DIRS_ALLOWED": str(graph["dump"].parent.resolve())}
@@ -181,29 +172,14 @@ def test_triple_counts_per_graph_are_identical_on_the_three_backends(engines, gr
         assert got == {"embedded": expected, "oxigraph": expected, "virtuoso": expected}, iri
 
 
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_named_query_answers_identically_on_oxigraph_server(engines, name):
+def test_named_query_answers_identically_on_the_remote_backends(engines, name, backend):
     query = QUERIES[name]
     subs = query.substitutions({k: [v] for k, v in query.example.items()})
     fmt = "ntriples" if query.is_graph else "json"
     embedded = engines["embedded"].execute(query.text, fmt, substitutions=subs)
-    remote = engines["oxigraph"].execute(query.text, fmt, substitutions=subs)
-    if query.is_graph:
-        assert set(remote.body.splitlines()) == set(embedded.body.splitlines())
-    else:
-        assert rows_of(remote.body) == rows_of(embedded.body)
-    assert not remote.truncated
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_DEVIATIONS[n], strict=True, raises=(AssertionError, QueryError)))
-    if n in VIRTUOSO_DEVIATIONS else n for n in sorted(QUERIES)])
-def test_named_query_answers_identically_on_virtuoso(engines, name):
-    query = QUERIES[name]
-    subs = query.substitutions({k: [v] for k, v in query.example.items()})
-    fmt = "ntriples" if query.is_graph else "json"
-    embedded = engines["embedded"].execute(query.text, fmt, substitutions=subs)
-    remote = engines["virtuoso"].execute(query.text, fmt, substitutions=subs)
+    remote = engines[backend].execute(query.text, fmt, substitutions=subs)
     if query.is_graph:
         assert set(remote.body.splitlines()) == set(embedded.body.splitlines())
     else:

@@ -5,15 +5,13 @@ scripts/chromium.sh) against the graph built from the real records."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 
+from conftest import run_chromium
 from conftest_pages import BASE
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 CITIES = """PREFIX mplan: <https://plankg.org/def/mplan#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -24,14 +22,7 @@ SELECT ?city ?cityLabel ?code WHERE {
 
 
 def dump_dom(url: str, tmp_path: Path) -> str:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent: run scripts/chromium.sh (installs Debian's chromium)")
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'chromium-profile'}", "--virtual-time-budget=10000", "--dump-dom", url]
-    done = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
-    return done.stdout.decode("utf-8")
+    return run_chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", url)
 
 
 def test_page_served_with_prefixes_and_examples(real_http):

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-import subprocess
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
+
+from conftest import run_chromium
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -35,7 +36,6 @@ BASE = "https://plankg.org/"
 PLAN = BASE + "id/plan/mito-strategy-2"
 GOAL = PLAN + "/goal-4"
 STRATEGY_DATA = ROOT / "data" / "mito-strategy-evaluation-2022"
-CHROMIUM = Path("/usr/bin/chromium")
 # KPIs of basic goal IV, as printed in the evaluation's KPI table (lines 209–227).
 GOAL4_KPIS = ("水戸市安心・安全見守り隊参加団体・事業者数", "路線バス利用者数", "空家等件数",
               "自主防災組織による防災訓練等の参加者数", "福祉ボランティアの活動件数", "産・学・官連携事業の数")
@@ -328,21 +328,10 @@ def test_chart_without_numbers_is_empty(report):
 # --------------------------------------------------------------------------- in a browser
 
 
-def _chromium(tmp_path: Path, *args: str) -> str:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent: run scripts/chromium.sh (installs Debian's chromium)")
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'chromium-profile'}", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
 def test_report_in_headless_chromium(html, goal_records, tmp_path):
     page = tmp_path / "trail.html"
     page.write_text(html, encoding="utf-8")
-    dom = _parse(_chromium(tmp_path, "--dump-dom", page.as_uri()))
+    dom = _parse(run_chromium(tmp_path, "--dump-dom", page.as_uri()))
     _, indicators = goal_records
     assert len(dom.svgs) == len(indicators)
     for record in indicators:
@@ -354,7 +343,7 @@ def test_report_in_headless_chromium(html, goal_records, tmp_path):
     assert "休日夜間緊急診療所の運営" in quotes and "204,559" in quotes and "199,598" in quotes
     assert "路線バス利用者数(一日当たり)" in quotes
     shot = tmp_path / "trail.png"
-    _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,3000", page.as_uri())
+    run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,3000", page.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
 
 
