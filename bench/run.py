@@ -671,10 +671,21 @@ def main(argv: list[str] | None = None) -> int:
                         "tables from that file too and measure throughput only")
     parser.add_argument("--reuse-builds", type=Path, help="results.json of an earlier invocation: take its build "
                         "rows and stores instead of building again")
+    parser.add_argument("--only-bsbm", action="store_true", help="only the ad-hoc SPARQL throughput (BSBM): "
+                        "no corpus, builds or latency; written to WORK/bsbm-only.json, BENCHMARKS.md untouched")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    if args.only_bsbm:
+        results = {"command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+                   "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine()}
+        throughput({}, work, args.quick, results)  # no stores: the named-query mix is skipped
+        note_load("end")
+        results["loadavg"] = LOADAVG
+        (work / "bsbm-only.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+        log(f"wrote {work / 'bsbm-only.json'}")
+        return 0
     ontology = work / "ontology"  # a snapshot: the shared tree may change during a long run
     shutil.rmtree(ontology, ignore_errors=True)
     shutil.copytree(ROOT / "ontology", ontology)

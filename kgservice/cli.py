@@ -111,6 +111,8 @@ def serve(
     store_url: Optional[str] = typer.Option(
         None, "--store", help="Serve from a remote SPARQL store (Virtuoso, Oxigraph server, Fuseki) at this URL "
                               "instead of the embedded one. Env PLANKG_STORE_URL."),
+    access_log: Optional[bool] = typer.Option(None, "--access-log/--no-access-log",
+                                              help="Log every request (off by default). Env PLANKG_ACCESS_LOG."),
 ) -> None:
     """Run the service (one uvicorn process; queries run in worker processes). Builds the store first
     when there is none. Updates are on only when PLANKG_UPDATE_TOKEN is set."""
@@ -122,7 +124,7 @@ def serve(
     try:
         settings = base.model_copy(update={k: v for k, v in
                                            dict(host=host, port=port, workers=workers, query_timeout_s=timeout,
-                                                store_url=store_url).items()
+                                                store_url=store_url, access_log=access_log).items()
                                            if v is not None})
         settings = Settings(**settings.model_dump())  # validate the overrides
     except ValueError as exc:
@@ -131,7 +133,11 @@ def serve(
         typer.echo(f"no store at {settings.store_path}: building it first", err=True)
         _run_build(ctx)
     # One process: uvicorn --workers loses TCP_NODELAY (FIELD-NOTES); parallelism is in the engine.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, workers=1, log_level="info")
+    # uvloop (a pinned dependency) is a cheaper event loop than asyncio's. HTTP stays on h11: httptools
+    # answers a malformed request (e.g. a DEL byte in a header) itself, with a text/plain 400 outside
+    # the error envelope.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, workers=1, log_level="info",
+                access_log=settings.access_log, http="h11", loop="uvloop")
 
 
 _FORMAT_HELP = "Result format: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, trig, rdfxml, jsonld."

@@ -146,7 +146,7 @@ _RES = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 
 def _query(ox: Any, store: Any, req: dict) -> tuple:
     fmt = RESULT_FORMATS[req["format"]]
-    scanned = scan(req["query"])
+    scanned = req.get("scan") or scan(req["query"])  # Engine.execute has scanned it already; the CLI has not
     kwargs: dict[str, Any] = {}
     try:
         if req.get("substitutions"):
@@ -332,6 +332,13 @@ def _writer_main(path: str, conn: Any, req: dict) -> None:
 # --------------------------------------------------------------------------- in the web process
 
 
+def _readlink(path: Any) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:  # missing, or a plain directory
+        return None
+
+
 class _Reader:
     def __init__(self, path: str, memory_mb: int = 0) -> None:
         parent, child = _CTX.Pipe()
@@ -384,6 +391,7 @@ class Engine:
         self._unavailable: str | None = "the engine is not started"
         self._dataset: dict | None = None
         self.path: str | None = None
+        self._link: str | None = None  # store_path's symlink target when the pool opened
         self._writes = 0  # bumped by every write: part of the store's version
 
     @property
@@ -407,6 +415,7 @@ class Engine:
                 self._unavailable = f"no store at {store}; run `plankg build` first"
             log.warning(self._unavailable)
             return
+        self._link = _readlink(store)  # before resolving: a switch in between is seen at the next query
         self.path = os.path.realpath(store)
         readers = [_Reader(self.path, self._memory_mb) for _ in range(self.settings.workers)]
         problems = []
@@ -492,15 +501,20 @@ class Engine:
 
     def _follow_switch(self) -> None:
         """Re-open the pool when ``store_path`` (the ``current`` symlink) now points elsewhere: a
-        build switched a new store in. Costs one readlink per query."""
-        store = Path(self.settings.store_path)
-        current = os.path.realpath(store) if store.exists() else None
-        if current is None or current == self.path:
+        build switched a new store in. Costs one readlink per query; the path is resolved (an lstat
+        per component) only when the link changed."""
+        link = _readlink(self.settings.store_path)
+        if link == self._link and self.path is not None:
             return
-        with self._write_lock:  # one restart at a time; never during a write
-            if os.path.realpath(store) != self.path:
-                log.info("store switched to %s: restarting readers", os.path.realpath(store))
-                self.restart()
+        store = Path(self.settings.store_path)
+        if not store.exists():
+            return  # nothing to switch to (yet): look again at the next query
+        if os.path.realpath(store) != self.path:
+            with self._write_lock:  # one restart at a time; never during a write
+                if os.path.realpath(store) != self.path:
+                    log.info("store switched to %s: restarting readers", os.path.realpath(store))
+                    self.restart()
+        self._link = link
 
     def _call(self, req: dict, timeout: float | None = None) -> tuple:
         timeout = self.settings.query_timeout_s if timeout is None else timeout
@@ -569,7 +583,8 @@ class Engine:
         """Run a SPARQL query; the body is in ``result_format`` (a key of formats.RESULT_FORMATS)."""
         if result_format not in RESULT_FORMATS:
             raise QueryError("bad_request", f"unknown result format {result_format!r}")
-        refusal = check_remote(query, scan(query), list(self.settings.service_allowlist))
+        scanned = scan(query)
+        refusal = check_remote(query, scanned, list(self.settings.service_allowlist))
         if refusal:
             raise QueryError("forbidden", refusal, status=400)
         too_complex = check_complexity(query)
@@ -579,7 +594,7 @@ class Engine:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 raise QueryError("bad_request", f"invalid variable name {name!r}")
         _, body, media_type, form, rows, truncated = self._call({
-            "op": "query", "query": query, "format": result_format, "substitutions": substitutions,
+            "op": "query", "query": query, "scan": scanned, "format": result_format, "substitutions": substitutions,
             "default_graph_uris": default_graph_uris, "named_graph_uris": named_graph_uris,
             "union": self.settings.union_default_graph, "max_rows": self.settings.max_rows,
         })

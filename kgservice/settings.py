@@ -50,6 +50,10 @@ class Settings(BaseModel):
     update_token: SecretStr | None = None
     service_allowlist: list[str] = Field(default_factory=list)
     union_default_graph: bool = True
+    # uvicorn's per-request access log line costs ~0.15 ms of the web process's CPU and ~0.25 ms of
+    # latency per request (measured: a sixth of a cheap query's cost); off unless asked for — a reverse
+    # proxy in front usually logs requests. Errors and start-up are logged either way.
+    access_log: bool = False
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     @field_validator("base_iri")
