@@ -1,4 +1,5 @@
-"""The build: records → RDF → SHACL gate → on-disk pyoxigraph store and dumps.
+"""The build: records → RDF (streamed out as N-Quads) → a new on-disk pyoxigraph store → SHACL gate
+→ closures and dumps.
 
 Nothing is replaced unless every step passes: the store and the dumps are
 written into new directories and switched in with an atomic rename of a
@@ -14,8 +15,10 @@ import gzip
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,12 +29,12 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from .candidates import map_candidates
-from .context import MappingContext
+from .context import MappingContext, NQuadsSink
 from .documents import map_cities, map_documents
 from .events import map_events
 from .indicators import map_indicators
-from .linkage import map_links
 from .inference import materialise
+from .linkage import map_links
 from .organizations import map_organizations
 from .plans import map_plans
 from .policy_areas import map_policy_areas
@@ -66,7 +69,7 @@ class BuildConfig:
     base_iri: str = DEFAULT_BASE
 
     @classmethod
-    def at(cls, root: Path, base_iri: str = DEFAULT_BASE, var: Path | None = None) -> "BuildConfig":
+    def at(cls, root: Path, base_iri: str = DEFAULT_BASE, var: Path | None = None) -> BuildConfig:
         var = var or root / "var"
         return cls(root / "data", root / "sources", root / "ontology", var / "store", var / "dumps", base_iri)
 
@@ -105,8 +108,9 @@ class BuildReport:
 Progress = Callable[[str], None]
 
 
-def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
-    """Read, verify and map every record; raises BuildError naming what is wrong."""
+def map_records(config: BuildConfig, sink: NQuadsSink | None = None) -> tuple[MappingContext, int]:
+    """Read, verify and map every record (into an rdflib Dataset, or written to ``sink``);
+    raises BuildError naming what is wrong."""
     try:
         catalog = load_catalog(config.sources_dir)
         records = load_records(config.data_dir)
@@ -116,7 +120,7 @@ def map_records(config: BuildConfig) -> tuple[MappingContext, int]:
     if misses:
         shown = "\n".join(str(m) for m in misses[:20])
         raise BuildError(f"{len(misses)} value(s) are not at their cited source lines:\n{shown}")
-    ctx = MappingContext(config.base_iri, catalog)
+    ctx = MappingContext(config.base_iri, catalog) if sink is None else MappingContext(config.base_iri, catalog, sink)
     ctx.plan_ids = {r.record.id for r in records.of("plans")}
     ctx.org_ids = {r.record.id for r in records.of("organizations")}
     try:
@@ -139,55 +143,66 @@ def load_ontology(ctx: MappingContext, ontology_dir: Path) -> None:
     for name in ("mplan.ttl", "codelists.ttl"):
         path = ontology_dir / name
         if path.exists():
-            g.parse(path, format="turtle")
+            for triple in Graph().parse(path, format="turtle"):
+                g.add(triple)
 
 
 def validate(config: BuildConfig, ctx: MappingContext | None = None) -> list[ShaclViolation]:
     """SHACL violations of the mapped graph (empty when it conforms)."""
     if ctx is None:
         ctx, _ = map_records(config)
-    union = Graph()
-    for quad in ctx.dataset.quads((None, None, None, None)):
-        union.add(quad[:3])
-    return validate_graph(union, config.ontology_dir / "shapes.ttl")
+    nquads = ctx.dataset.serialize(format="nquads")
+    store = ox.Store()
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    return validate_graph(nquads, store, config.ontology_dir / "shapes.ttl")
 
 
 def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildReport:
     """The whole build; on any failure nothing served is touched."""
     started = time.monotonic()
-    progress("reading, verifying and mapping records")
-    ctx, n_records = map_records(config)
-    progress("validating with SHACL")
-    violations = validate(config, ctx)
+    config.store_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".mapped-", dir=config.store_root) as tmp:
+        mapped = Path(tmp) / "mapped.nq"  # the graph streams through this file: never all in rdflib
+        progress("reading, verifying and mapping records")
+        with mapped.open("w", encoding="utf-8", errors="replace") as out:
+            ctx, n_records = map_records(config, NQuadsSink(out))
+        progress("loading the store")
+        store_dir = _new_dir(config.store_root)
+        store = ox.Store(str(store_dir))
+        store.bulk_load(path=str(mapped), format=ox.RdfFormat.N_QUADS)
+        progress("validating with SHACL")  # the new store is not served before the switch
+        violations = validate_graph(mapped.read_text(encoding="utf-8"), store, config.ontology_dir / "shapes.ttl")
     if violations:
+        del store
+        shutil.rmtree(store_dir, ignore_errors=True)
         shown = "\n".join(v.describe(ctx.origin) for v in violations[:20])
         raise BuildError(f"{len(violations)} SHACL violation(s):\n{shown}")
-    progress("loading the store")
-    nquads = ctx.dataset.serialize(format="nquads").encode("utf-8")
-    store_dir = _new_dir(config.store_root)
-    store = ox.Store(str(store_dir))
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     progress("materialising closures")
     report = BuildReport(records=n_records, inferred=materialise(store, config.base_iri))
     store.optimize()
-    for graph in store.named_graphs():
-        report.triples_per_graph[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    per_graph = _counts(store, "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key")
+    report.triples_per_graph = {graph.value: per_graph.get(graph.value, 0) for graph in store.named_graphs()}
     classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None))
     report.instances_per_class = dict(sorted(classes.items()))
     report.void = _void_statistics(store, config.base_iri)
     progress("writing dumps")
     dumps_dir = _new_dir(config.dumps_root)
-    for name, fmt in DUMPS.items():
-        data = store.dump(format=fmt) if fmt.supports_datasets else _union_dump(store, fmt)
-        if name.endswith(".nq"):
-            data = _stable_nquads(store, data)  # identical bytes for identical data
-        (dumps_dir / name).write_bytes(data)
-        (dumps_dir / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
-    stable_lines = (dumps_dir / "plankg.nq").read_bytes().splitlines(keepends=True)
+    with ThreadPoolExecutor(max_workers=1) as gzipping:  # zlib lets go of the GIL: compress on the other core
+        compressed = []
+        for name, fmt in DUMPS.items():
+            data = store.dump(format=fmt) if fmt.supports_datasets else _union_dump(store, fmt)
+            if name.endswith(".nq"):
+                data = _stable_nquads(store, data)  # identical bytes for identical data
+            (dumps_dir / name).write_bytes(data)
+            compressed.append(gzipping.submit(_write_gzip, dumps_dir / f"{name}.gz", data))
+        for done in compressed:
+            done.result()  # a failed write fails the build
+    per_graph: dict[bytes, list[bytes]] = {}  # " <graph> .\n" → its lines, in one pass over the sorted dump
+    for line in (dumps_dir / "plankg.nq").read_bytes().splitlines(keepends=True):
+        per_graph.setdefault(line[line.rindex(b" <"):], []).append(line)
     for graph in store.named_graphs():  # one N-Quads file per named graph, for per-dataset distributions
         name = "graph-" + graph.value.removeprefix(config.base_iri + "graph/").replace("/", "-") + ".nq"
-        suffix = f" {graph} .\n".encode()
-        (dumps_dir / name).write_bytes(b"".join(line for line in stable_lines if line.endswith(suffix)))
+        (dumps_dir / name).write_bytes(b"".join(per_graph.get(f" {graph} .\n".encode(), [])))
     report.dumps = {p.name: p.stat().st_size for p in sorted(dumps_dir.iterdir())}
     report.built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     (dumps_dir / "report.json").write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
@@ -201,14 +216,23 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
 
 def _void_statistics(store: ox.Store, base_iri: str) -> dict:
     """Figures VoID publishes: triples per property, entities (resources under id/), links out."""
-    properties = Counter(q.predicate.value for q in store)
-    entities = len({q.subject.value for q in store
-                    if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base_iri + "id/")})
+    properties = _counts(store, "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?key ?o } } GROUP BY ?key")
+    entities = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                         f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base_iri}id/")) }}')))["n"].value)
     same_as = "http://www.w3.org/2002/07/owl#sameAs"
     area = "https://plankg.org/def/mplan#standardAreaCode"
     links = {"http://www.wikidata.org/entity/": properties.get(same_as, 0),
              "http://data.e-stat.go.jp/lod/sac/": properties.get(area, 0)}
     return {"properties": dict(sorted(properties.items())), "entities": entities, "links": links}
+
+
+def _write_gzip(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data, mtime=0))
+
+
+def _counts(store: ox.Store, query: str) -> dict[str, int]:
+    """``?key`` → ``?n`` of an aggregate query over the named graphs (every quad is in one)."""
+    return {row["key"].value: int(row["n"].value) for row in store.query(query)}
 
 
 def _stable_nquads(store: ox.Store, data: bytes) -> bytes:
@@ -229,13 +253,13 @@ def _stable_nquads(store: ox.Store, data: bytes) -> bytes:
             continue  # re-written below
         kept.append(line)
     blank = Graph()
-    for q in store:
-        if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object)):
-            continue  # (graph names are never blank here: every graph is {base}graph/…)
-        graph = "" if isinstance(q.graph_name, ox.DefaultGraph) else f" {q.graph_name}"
+    # (graph names are never blank here: every graph is {base}graph/…); the scan runs in the store
+    for subject, predicate, obj, graph_name in store.query(
+            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isBlank(?s) || isBlank(?o)) }"):
+        graph = "" if graph_name is None else f" {graph_name}"
         blank.add(tuple(BNode(t.value) if isinstance(t, ox.BlankNode) else Literal(text)
-                        for t, text in ((q.subject, str(q.subject)), (None, f"{q.predicate}{graph}"),
-                                        (q.object, str(q.object)))))
+                        for t, text in ((subject, str(subject)), (None, f"{predicate}{graph}"),
+                                        (obj, str(obj)))))
     for s, pg, o in to_canonical_graph(blank):
         predicate, _, graph = str(pg).partition(" ")
         term = lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)  # noqa: E731
@@ -266,6 +290,6 @@ def _switch(root: Path, target: Path) -> None:
         tmp.unlink()
     tmp.symlink_to(target.name)
     os.replace(tmp, link)
-    for old in root.glob("build-*"):
+    for old in (*root.glob("build-*"), *root.glob(".mapped-*")):  # .mapped-*: left by a killed build
         if old.resolve() not in (target.resolve(), previous):
             shutil.rmtree(old, ignore_errors=True)

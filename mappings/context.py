@@ -1,18 +1,21 @@
 """What every mapping shares: namespaces, IRI minting, typed literals, provenance.
 
-A ``MappingContext`` holds the rdflib Dataset being built and knows the base IRI,
-the source catalog and which IRIs the records define, so that a reference to
-nothing fails the build with the record named (see ``resolve``).
+A ``MappingContext`` holds the rdflib Dataset being built (or, in the build, an
+``NQuadsSink`` writing each triple out as it comes) and knows the base IRI, the
+source catalog and which IRIs the records define, so that a reference to nothing
+fails the build with the record named (see ``resolve``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TextIO
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.plugins.serializers.nquads import _nq_row
 
 from .normalize import clean_label
 from .records import Loaded, RecordError, parse_lines
@@ -75,11 +78,36 @@ def en(text: str) -> Literal:
     return Literal(text.strip(), lang="en")
 
 
+class NQuadsSink:
+    """A write-only stand-in for the Dataset: every triple added to one of its graphs is written
+    to ``out`` at once as an N-Quads line (rdflib's own line format), so that mapping does not hold
+    the graph in memory. Duplicates are written as they come; loading the lines folds them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def bind(self, prefix: str, namespace: Namespace) -> None:
+        """N-Quads has no prefixes."""
+
+    def graph(self, identifier: URIRef) -> _SinkGraph:
+        return _SinkGraph(self.out, identifier)
+
+
+@dataclass(frozen=True)
+class _SinkGraph:
+    out: TextIO
+    identifier: URIRef
+
+    def add(self, triple: tuple) -> _SinkGraph:
+        self.out.write(_nq_row(triple, self.identifier))
+        return self
+
+
 @dataclass
 class MappingContext:
     base: str
     catalog: dict[str, Source]
-    dataset: Dataset = field(default_factory=lambda: Dataset(default_union=False))
+    dataset: Dataset | NQuadsSink = field(default_factory=lambda: Dataset(default_union=False))
     defined: set[URIRef] = field(default_factory=set)
     origin: dict[URIRef, str] = field(default_factory=dict)  # IRI → the record it was read from
     plan_ids: set[str] = field(default_factory=set)
@@ -101,7 +129,7 @@ class MappingContext:
     def graph_iri(self, name: str) -> URIRef:
         return URIRef(self.base + "graph/" + name)
 
-    def graph(self, name: str) -> Graph:
+    def graph(self, name: str) -> Graph | _SinkGraph:
         return self.dataset.graph(self.graph_iri(name))
 
     def city(self, code: str) -> URIRef:
