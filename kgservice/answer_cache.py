@@ -4,7 +4,8 @@ A key is (store version, query name, bound parameters, result format); the versi
 a rebuild (the ``current`` symlink) and with every update, so a cached answer is never stale and
 nothing needs invalidating: old versions' entries simply age out of the LRU. The ETag is derived
 from the key, so a client's ``If-None-Match`` gets a 304 without running the query at all.
-A remote store has no version the service can see: its answers are not cached.
+A remote store has no version the service can see: its answers are not cached. ``settings.answer_cache``
+off: none are (the ETag stays).
 """
 
 from __future__ import annotations

@@ -113,6 +113,9 @@ def serve(
                               "instead of the embedded one. Env PLANKG_STORE_URL."),
     access_log: Optional[bool] = typer.Option(None, "--access-log/--no-access-log",
                                               help="Log every request (off by default). Env PLANKG_ACCESS_LOG."),
+    answer_cache: Optional[bool] = typer.Option(None, "--answer-cache/--no-answer-cache",
+                                                help="Cache named-query answers by store version (on by default). "
+                                                     "Env PLANKG_ANSWER_CACHE."),
 ) -> None:
     """Run the service (one uvicorn process; queries run in worker processes). Builds the store first
     when there is none. Updates are on only when PLANKG_UPDATE_TOKEN is set."""
@@ -124,7 +127,8 @@ def serve(
     try:
         settings = base.model_copy(update={k: v for k, v in
                                            dict(host=host, port=port, workers=workers, query_timeout_s=timeout,
-                                                store_url=store_url, access_log=access_log).items()
+                                                store_url=store_url, access_log=access_log,
+                                                answer_cache=answer_cache).items()
                                            if v is not None})
         settings = Settings(**settings.model_dump())  # validate the overrides
     except ValueError as exc:
@@ -155,7 +159,7 @@ def query(
     from kgservice import formats
     from kgservice.engine import _query
     from kgservice.errors import ServiceError
-    from kgservice.sparqltext import check_complexity, check_remote, scan
+    from kgservice.sparqltext import check_remote, scan
 
     if file is not None and text is not None:
         _fail(USAGE, "give the query as an argument or with --file, not both")
@@ -170,9 +174,8 @@ def query(
     refusal = check_remote(text, scanned, list(_settings(ctx).service_allowlist))
     if refusal:
         _fail(USAGE, refusal)
-    too_complex = check_complexity(text)  # pyoxigraph's parser would crash this process on it
-    if too_complex:
-        _fail(USAGE, too_complex)
+    if scanned.too_complex:  # pyoxigraph's parser would crash this process on it
+        _fail(USAGE, scanned.too_complex)
     form = scanned.form
     kind = {"select": "results", "ask": "results", "construct": "graph", "describe": "graph"}.get(form)
     try:

@@ -41,6 +41,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from kgservice.answer_cache import Answer, AnswerCache
+from kgservice.sparqltext import Scan, scan
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ class NamedQuery:
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     example: Mapping[str, str] = field(default_factory=dict)
+    scanned: Scan | None = field(default=None, compare=False)  # the text's sparqltext.scan, made at load
 
     @property
     def is_graph(self) -> bool:
@@ -437,7 +439,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     elif any(p.required for p in params):
         raise h.fail(h.root, "a query with required parameters needs an example")
     form = _check_query(path, query_line, text, params, example)
-    return NamedQuery(name, path, summary, text, form, description, tags, tuple(params), example)
+    return NamedQuery(name, path, summary, text, form, description, tags, tuple(params), example, scan(text))
 
 
 def _check_query(path: Path, query_line: int, text: str, params: list[Parameter],
@@ -534,7 +536,8 @@ router = APIRouter(lifespan=lifespan)
 def install(app: FastAPI) -> None:
     """Load the queries now (at create_app), so a bad file fails before the server binds."""
     _load(app)
-    app.state.answer_cache = AnswerCache()
+    settings = getattr(app.state, "settings", None)
+    app.state.answer_cache = AnswerCache() if getattr(settings, "answer_cache", True) else None
 
 
 def queries_of(request: Request) -> dict[str, NamedQuery]:
@@ -605,8 +608,6 @@ async def _request_values(request: Request) -> list[tuple[str, str]]:
 
 @router.api_route("/queries/{name}", methods=["GET", "POST"], summary="Describe or run a named query")
 async def named_query(request: Request, name: str) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     from kgservice import formats
     from kgservice.errors import ServiceError
 
@@ -635,24 +636,24 @@ async def named_query(request: Request, name: str) -> Response:
     from kgservice.engine import QueryError, get_engine
 
     engine = get_engine(request)
-    version = getattr(engine, "version", None)  # None: a remote store, answers are not cached
-    cache: AnswerCache = request.app.state.answer_cache
-    key = cache.key(version, name, substitutions, fmt.name) if version else None
+    version = getattr(engine, "version", None)  # None: a remote store, answers are neither cached nor tagged
+    key = AnswerCache.key(version, name, substitutions, fmt.name) if version else None
+    cache: AnswerCache | None = request.app.state.answer_cache if key is not None else None  # None: off
     headers = {"Vary": "Accept"}
     if key is not None:
-        headers.update({"ETag": cache.etag(key), "Cache-Control": "no-cache"})  # revalidate: cheap 304s
+        headers.update({"ETag": AnswerCache.etag(key), "Cache-Control": "no-cache"})  # revalidate: cheap 304s
         if headers["ETag"] in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
-    answer = cache.get(key) if key is not None else None
+    answer = cache.get(key) if cache is not None else None
     if answer is None:
         try:
-            result = await run_in_threadpool(engine.execute, query.text, fmt.name, substitutions=substitutions)
+            result = await engine.aexecute(query.text, fmt.name, scanned=query.scanned, substitutions=substitutions)
         except QueryError as e:
             if isinstance(e, ServiceError):
                 raise
             raise ServiceError(e.kind, e.message, status=e.status) from None
         answer = Answer(result.body, result.media_type, bool(getattr(result, "truncated", False)))
-        if key is not None:
+        if cache is not None:
             cache.put(key, answer)
     if answer.truncated:
         headers["X-Result-Truncated"] = "true"

@@ -35,7 +35,6 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 
 from kgservice import formats
 from kgservice.errors import ServiceError, envelope
@@ -149,13 +148,13 @@ def html_error(request: Request, exc: ServiceError) -> HTMLResponse:
 
 
 async def run(request: Request, query: str, result_format: str, this: str | None = None):
-    """Run through the Engine in a thread (it blocks), with ``?this`` bound to the IRI."""
+    """Run through the Engine, with ``?this`` bound to the IRI."""
     from kgservice.engine import QueryError, get_engine
 
     engine = get_engine(request)
     subs = {"this": str(ox.NamedNode(this))} if this is not None else None
     try:
-        return await run_in_threadpool(engine.execute, query, result_format, substitutions=subs)
+        return await engine.aexecute(query, result_format, substitutions=subs)
     except QueryError as e:
         if isinstance(e, ServiceError):
             raise

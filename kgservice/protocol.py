@@ -156,9 +156,8 @@ async def run_query(request: Request, params: list[tuple[str, str]]) -> Response
     fmt = formats.choose(request.headers.get("accept"), _format_values(params), kind)
     for iri in values(params, "default-graph-uri") + values(params, "named-graph-uri"):
         _check_iri(iri)
-    engine = get_engine(request)
-    result = await run_in_threadpool(
-        engine.execute, query, fmt.name,
+    result = await get_engine(request).aexecute(
+        query, fmt.name, scanned=scanned,
         default_graph_uris=values(params, "default-graph-uri") or None,
         named_graph_uris=values(params, "named-graph-uri") or None,
     )

@@ -1,7 +1,8 @@
 """A remote SPARQL store behind the Engine interface: Virtuoso, Oxigraph server or Fuseki.
 
-``RemoteEngine.execute(query, result_format, *, substitutions, default_graph_uris, named_graph_uris)``
-answers like ``kgservice.engine.Engine.execute``: an ``EngineResult`` in the requested format, or a
+``RemoteEngine.execute(query, result_format, *, scanned, substitutions, default_graph_uris, named_graph_uris)``
+(and ``aexecute``, the same awaited: httpx's blocking client runs in a thread) answers like
+``kgservice.engine.Engine.execute``: an ``EngineResult`` in the requested format, or a
 ``QueryError`` of the same kinds (bad_request, forbidden, timeout, unavailable). It speaks the SPARQL
 1.1 Protocol over HTTP (httpx): POST, form-encoded, ``default-graph-uri``/``named-graph-uri``.
 
@@ -61,15 +62,17 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 
 from kgservice.engine import EngineResult, QueryError
 from kgservice.formats import RESULT_FORMATS
-from kgservice.sparqltext import FORMS, check_remote, scan, tokens
+from kgservice.sparqltext import FORMS, Scan, check_remote, scan, tokens
 
 log = logging.getLogger("kgservice.remote")
 
@@ -454,14 +457,15 @@ class RemoteEngine:
 
     # ---- public API
 
-    def execute(self, query: str, result_format: str, *, substitutions: dict[str, str] | None = None,
-                default_graph_uris: list[str] | None = None,
+    def execute(self, query: str, result_format: str, *, scanned: Scan | None = None,
+                substitutions: dict[str, str] | None = None, default_graph_uris: list[str] | None = None,
                 named_graph_uris: list[str] | None = None) -> EngineResult:
-        """Run a SPARQL query on the remote; the body is in ``result_format`` (formats.RESULT_FORMATS)."""
+        """Run a SPARQL query on the remote; the body is in ``result_format`` (formats.RESULT_FORMATS).
+        ``scanned``: the query's ``sparqltext.scan``, when the caller has it."""
         if result_format not in RESULT_FORMATS:
             raise QueryError("bad_request", f"unknown result format {result_format!r}")
         fmt = RESULT_FORMATS[result_format]
-        scanned = scan(query)
+        scanned = scan(query) if scanned is None else scanned
         refusal = check_remote(query, scanned, list(self.settings.service_allowlist))
         if refusal:
             raise QueryError("forbidden", refusal, status=400)
@@ -490,6 +494,10 @@ class RemoteEngine:
         if wanted == "results":
             return self._results(response.content, fmt, form, remote_cap, bool(header))
         return self._graph(response.content, fmt, form, scanned.prefixes, remote_cap, bool(header))
+
+    async def aexecute(self, query: str, result_format: str, **options: Any) -> EngineResult:
+        """``execute`` for the event loop, in a thread (httpx's client here blocks)."""
+        return await run_in_threadpool(partial(self.execute, query, result_format, **options))
 
     def _results(self, data: bytes, fmt: Any, form: str, remote_cap: int | None, capped: bool) -> EngineResult:
         try:

@@ -54,6 +54,9 @@ class Settings(BaseModel):
     # latency per request (measured: a sixth of a cheap query's cost); off unless asked for — a reverse
     # proxy in front usually logs requests. Errors and start-up are logged either way.
     access_log: bool = False
+    # Named-query answers cached by store version (kgservice.answer_cache). Off: every request runs its
+    # query (ETag/304 stay) — for measuring query latency, or to spend no memory on answers.
+    answer_cache: bool = True
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     @field_validator("base_iri")

@@ -124,8 +124,8 @@ def test_build_and_validate_fail_with_1_on_a_value_not_at_its_source(tmp_path):
 def test_serve_runs_a_real_server(store):
     port = free_port()
     env = {**os.environ, "PORT": str(port), "PLANKG_WORKERS": "1", "PLANKG_UPDATE_TOKEN": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "kgservice", "--store", str(store), "serve"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "kgservice", "--store", str(store), "serve", "--no-answer-cache"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -149,9 +149,10 @@ def test_serve_runs_a_real_server(store):
 
 def test_settings_from_env_options_win_and_token_hidden():
     env = {"PORT": "9001", "PLANKG_SERVICE_ALLOWLIST": "https://a.example/sparql, https://b.example/sparql",
-           "PLANKG_UPDATE_TOKEN": "very-secret", "PLANKG_QUERY_TIMEOUT_S": "3.5", "PLANKG_UNION_DEFAULT_GRAPH": "false"}
+           "PLANKG_UPDATE_TOKEN": "very-secret", "PLANKG_QUERY_TIMEOUT_S": "3.5", "PLANKG_UNION_DEFAULT_GRAPH": "false",
+           "PLANKG_ANSWER_CACHE": "false"}
     s = Settings.from_env(env)
-    assert (s.port, s.query_timeout_s, s.union_default_graph) == (9001, 3.5, False)
+    assert (s.port, s.query_timeout_s, s.union_default_graph, s.answer_cache) == (9001, 3.5, False, False)
     assert s.service_allowlist == ["https://a.example/sparql", "https://b.example/sparql"]
     assert s.updates_enabled and "very-secret" not in repr(s) and "very-secret" not in str(s.model_dump())
     assert Settings.from_env(env, port=8123, query_timeout_s=None).port == 8123
@@ -159,5 +160,6 @@ def test_settings_from_env_options_win_and_token_hidden():
     defaults = Settings.from_env({})
     assert (defaults.port, defaults.workers, defaults.max_rows, defaults.base_iri) == (8000, 2, 10000, "https://plankg.org/")
     assert defaults.update_token is None and defaults.union_default_graph and defaults.cors_origins == ["*"]
+    assert defaults.answer_cache
     with pytest.raises(ValueError):
         Settings.from_env({"PLANKG_BASE_IRI": "plankg.org"})

@@ -74,6 +74,35 @@ def test_malformed_header_fails_app_start(tmp_path: Path, real_store):
         create_app(Settings(store_path=real_store, queries_dir=tmp_path))
 
 
+def test_answer_cache_off_runs_every_request_and_keeps_etags(real_store, real_queries_dir):
+    from conftest import LiveServer, free_port
+
+    from kgservice.settings import Settings
+
+    live = LiveServer(Settings(store_path=real_store, queries_dir=real_queries_dir, base_iri=BASE, host="127.0.0.1",
+                               port=free_port(), workers=1, answer_cache=False)).start()
+    try:
+        assert live.app.state.answer_cache is None
+        engine, runs = live.app.state.engine, []
+        run = engine.aexecute
+
+        async def counted(*args, **kwargs):
+            runs.append(args[0])
+            return await run(*args, **kwargs)
+
+        engine.aexecute = counted
+        with live.client() as http:
+            first, again = (http.get("/queries/list-plans", headers={"Accept": "text/csv"}) for _ in range(2))
+            assert first.status_code == again.status_code == 200 and first.content == again.content
+            assert len(runs) == 2  # no cache: the query ran each time
+            assert first.headers["etag"] == again.headers["etag"]
+            not_modified = http.get("/queries/list-plans", headers={"Accept": "text/csv",
+                                                                    "If-None-Match": first.headers["etag"]})
+            assert not_modified.status_code == 304 and len(runs) == 2
+    finally:
+        live.stop()
+
+
 @pytest.mark.parametrize(
     "ptype, raw, term",
     [
