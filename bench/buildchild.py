@@ -1,10 +1,14 @@
 """One build in a child process, so that its peak RSS is its own (``os.wait4`` in bench.run).
 
-    python -m bench.buildchild reference CORPUS ONTOLOGY OUT.json   # mappings.build.build, unchanged
-    python -m bench.buildchild fast CORPUS ONTOLOGY OUT.json        # the prototype of bench.fastbuild
+    python -m bench.buildchild full CORPUS ONTOLOGY OUT.json          # mappings.build.build, unchanged
+    python -m bench.buildchild query-store CORPUS ONTOLOGY OUT.json   # map → load → materialise only
 
-Stage times come from the build's own progress messages (reference) or are taken around each
-step (fast); the JSON is written when the build finishes.
+``query-store`` composes the same stage functions as the build minus the SHACL gate and the dumps:
+its store is UNVALIDATED, never a release. It serves only to measure query latency at sizes where
+the full build cannot finish within the benchmark's deadline or the machine's memory.
+
+Stage times come from the progress messages (the same in both modes); the JSON is written when the
+build finishes.
 """
 
 from __future__ import annotations
@@ -13,38 +17,52 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
-REFERENCE_STAGES = {  # progress message → stage that starts with it
+from mappings import build as b
+
+STAGES = {  # progress message → stage that starts with it
     "reading, verifying and mapping records": "mapping",
-    "validating with SHACL": "shacl",
     "loading the store": "load",
+    "validating with SHACL": "shacl",
     "materialising closures": "materialise",
     "writing dumps": "dumps",
 }
 
 
+def full(config: b.BuildConfig, progress: Callable[[str], None]) -> dict:
+    report = b.build(config, progress)
+    return {"triples": report.triples, "records": report.records, "dumps_bytes": sum(report.dumps.values())}
+
+
+def query_store(config: b.BuildConfig, progress: Callable[[str], None]) -> dict:
+    """The build's stages without the SHACL gate and the dumps: an unvalidated store to query."""
+    with b.mapped_nquads(config) as mapped:
+        progress("reading, verifying and mapping records")
+        _, n_records = b.map_to_nquads(config, mapped)
+        progress("loading the store")
+        store, store_dir = b.load_store(config, mapped)
+    progress("materialising closures")
+    b.close(store, config.base_iri)
+    triples = len(store)
+    del store  # flush and close before the switch
+    b.switch(config.store_root, store_dir)
+    return {"triples": triples, "records": n_records, "validated": False}
+
+
+MODES = {"full": full, "query-store": query_store}
+
+
 def main(argv: list[str]) -> int:
     mode, corpus, ontology, out = argv[0], Path(argv[1]), Path(argv[2]), Path(argv[3])
-    from mappings.build import BuildConfig
-
     var = corpus / "var" / mode
-    config = BuildConfig(corpus / "data", corpus / "sources", ontology, var / "store", var / "dumps")
+    config = b.BuildConfig(corpus / "data", corpus / "sources", ontology, var / "store", var / "dumps")
     marks: list[tuple[str, float]] = []
     started = time.monotonic()
-    if mode == "reference":
-        from mappings.build import build
-
-        report = build(config, progress=lambda step: marks.append((REFERENCE_STAGES.get(step, step), time.monotonic())))
-        info = {"triples": report.triples, "records": report.records,
-                "dumps_bytes": sum(report.dumps.values())}
-    else:
-        from bench.fastbuild import fast_build
-
-        info = fast_build(config, progress=lambda step: marks.append((step, time.monotonic())))
+    info = MODES[mode](config, lambda step: marks.append((STAGES.get(step, step), time.monotonic())))
     ended = time.monotonic()
-    stages = {}
-    for i, (name, t) in enumerate(marks):
-        stages[name] = (marks[i + 1][1] if i + 1 < len(marks) else ended) - t
+    ends = [t for _, t in marks[1:]] + [ended]
+    stages = {name: end - t for (name, t), end in zip(marks, ends)}
     info.update(mode=mode, seconds=ended - started, stages=stages, store=str(config.store_path))
     out.write_text(json.dumps(info, indent=2))
     return 0

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["mapping", "shacl", "load", "materialise", "dumps"]
+STAGES = ["mapping", "load", "shacl", "materialise", "dumps"]
+# bench.buildchild modes → how the tables name them; the query store is never a release
+BUILD_LABELS = {"full": "full", "query-store": "query-store (UNVALIDATED)"}
 TARGET_N = 1741
 
 
@@ -25,10 +27,10 @@ def _sizes(r: dict) -> list[tuple[int, dict]]:
 
 
 def _extrapolate(r: dict, mode: str) -> dict | None:
-    """Linear extrapolation in N from the largest size whose build of ``mode`` finished."""
+    """Linear extrapolation in N from the largest size whose build of ``mode`` finished (none if N=1,741 did)."""
     done = [(n, e[mode]) for n, e in _sizes(r) if isinstance(e.get(mode), dict) and e[mode].get("stages")
             and not e[mode].get("killed") and not e[mode].get("error")]
-    if not done:
+    if not done or done[-1][0] >= TARGET_N:
         return None
     n, b = done[-1]
     if len(done) >= 2:  # a line through the last two sizes: the fixed cost (interpreter, ontology) stays fixed
@@ -53,7 +55,7 @@ def plots(r: dict, out: Path) -> list[str]:
     made = []
     sizes = _sizes(r)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    for mode, marker in (("reference", "o"), ("fast", "s")):
+    for mode, marker in zip(BUILD_LABELS, "os"):
         pts = [(n, e[mode]) for n, e in sizes if isinstance(e.get(mode), dict) and e[mode].get("stages")
                and not e[mode].get("killed")]
         if not pts:
@@ -62,8 +64,8 @@ def plots(r: dict, out: Path) -> list[str]:
             xs = [n for n, b in pts if stage in b["stages"]]
             ys = [b["stages"][stage] for n, b in pts if stage in b["stages"]]
             if xs:
-                ax1.plot(xs, ys, marker=marker, label=f"{mode}: {stage}")
-        ax2.plot([n for n, _ in pts], [b["peak_rss_mib"] for _, b in pts], marker=marker, label=mode)
+                ax1.plot(xs, ys, marker=marker, label=f"{BUILD_LABELS[mode]}: {stage}")
+        ax2.plot([n for n, _ in pts], [b["peak_rss_mib"] for _, b in pts], marker=marker, label=BUILD_LABELS[mode])
     ax1.axhline(180, color="red", ls="--", lw=1, label="target: whole build ≤ 180 s at N=1,741")
     ax2.axhline(4096, color="red", ls="--", lw=1, label="target ≤ 4 GiB")
     for ax, title, unit in ((ax1, "Build time per stage", "seconds"), (ax2, "Peak RSS of the build", "MiB")):
@@ -158,12 +160,12 @@ def render(r: dict, made: list[str]) -> str:
             + "; ".join(f"{t} {ph}: {a:.1f}/{b:.1f}/{c:.1f}" for t, ph, (a, b, c) in loads)
             + (" " + r["contention"] if r.get("contention") else "") + "\n")
     add("## Corpus and build\n")
-    add("| N | documents | records | source MB | triples | build | total s | mapping | SHACL | load | materialise "
+    add("| N | documents | records | source MB | triples | build | total s | mapping | load | SHACL | materialise "
         "| dumps | peak RSS MiB | status |")
     add("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for n, e in _sizes(r):
         c = e.get("corpus", {})
-        for mode in ("reference", "fast"):
+        for mode, label in BUILD_LABELS.items():
             b = e.get(mode)
             if not isinstance(b, dict):
                 continue
@@ -171,33 +173,36 @@ def render(r: dict, made: list[str]) -> str:
             status = ("skipped: " + b["reason"]) if b.get("skipped") else ("**killed**: " + b["reason"]) if b.get(
                 "killed") else "FAILED" if b.get("error") else "ok"
             add(f"| {n:,} | {c.get('documents', '–')} | {c.get('total_records', 0):,} | "
-                f"{c.get('source_bytes', 0) / 1e6:.1f} | {_f(b.get('triples'), 0)} | {mode} | {_f(b.get('wall_s'))} | "
+                f"{c.get('source_bytes', 0) / 1e6:.1f} | {_f(b.get('triples'), 0)} | {label} | {_f(b.get('wall_s'))} | "
                 + " | ".join(_f(st.get(s)) for s in STAGES)
                 + f" | {_f(b.get('peak_rss_mib'), 0)} | {status} |")
-    add("\n*reference* = `mappings.build.build` unchanged (records → rdflib → pySHACL → pyoxigraph bulk_load → "
-        "closures → five dump formats). *fast* = the prototype `bench/fastbuild.py`: same records, source-line "
-        "check, mapping code, load and closures, but libyaml instead of the pure-Python YAML loader, **no SHACL "
-        "gate** and no dumps; its stores serve the query benchmarks at sizes the reference build cannot reach. "
-        "`load` includes rdflib's N-Quads serialisation.\n")
-    for mode in ("reference", "fast"):
+    add("\n*full* = `mappings.build.build` (records → N-Quads file → pyoxigraph bulk_load → SHACL gate: "
+        "pyshacl-turbo + one pyoxigraph query per SHACL-SPARQL constraint → closures and statistics (*materialise*) "
+        "→ five dump formats). *query-store (UNVALIDATED)* = the same stage functions without the SHACL gate and "
+        "the dumps (`bench/buildchild.py query-store`), run only where the full build was skipped or killed: its "
+        "store is not a release, it serves only to measure query latency at that size.\n")
+    for mode, label in BUILD_LABELS.items():
         x = _extrapolate(r, mode)
         if x:
-            add(f"**Extrapolation (not measured), {mode} build at N=1,741**, linear from N={x['from_n']}: "
+            add(f"**Extrapolation (not measured), {label} build at N=1,741**, linear from N={x['from_n']}: "
                 f"{x['seconds']:,.0f} s total (" + ", ".join(f"{k} {v:,.0f} s" for k, v in x["stages"].items())
                 + "), peak RSS " + (f"≈ {x['peak_rss_mib'] / 1024:,.1f} GiB" if x["peak_rss_mib"] else "not "
                                     "extrapolated from one size") + f", ≈ {x['triples'] / 1e6:,.1f} M triples. "
-                "The whole rdflib graph is in memory, so memory grows at least linearly.\n")
+                + ("pyshacl-turbo copies the whole graph, so memory grows at least linearly." if mode == "full" else "")
+                + "\n")
 
     lat = [(n, e) for n, e in _sizes(r) if e.get("latency")]
     if lat:
         add("## Named-query latency over HTTP (ms)\n")
-        add("Each cell: p50 / p99 over HTTP. *raw* = the same query in-process on pyoxigraph (read-only store, "
-            "JSON serialised) at the largest N; *overhead* = HTTP p50 − raw p50 there. *rows* = result rows at the "
-            "largest N (0: the query's example finds nothing in the synthetic corpus; its latency is still that of "
-            "the lookup).\n")
+        add("Each cell: p50 / p99 over HTTP with the answer cache off (`serve --no-answer-cache`: every request "
+            "runs the query). *raw* = the same query in-process on pyoxigraph (read-only store, JSON serialised) at "
+            "the largest N; *overhead* = HTTP p50 − raw p50 there; *cached* = HTTP p50 there with the cache on "
+            "(answers from the cache after 2 warm-ups). *rows* = result rows at the largest N (0: the query's "
+            "example finds nothing in the synthetic corpus; its latency is still that of the lookup).\n")
         big_n, big = lat[-1]
-        add("| query | " + " | ".join(f"N={n:,}" for n, _ in lat) + f" | raw p50 N={big_n:,} | overhead p50 | rows |")
-        add("|---|" + "---:|" * (len(lat) + 3))
+        add("| query | " + " | ".join(f"N={n:,}" for n, _ in lat)
+            + f" | raw p50 N={big_n:,} | overhead p50 | cached p50 | rows |")
+        add("|---|" + "---:|" * (len(lat) + 4))
         names = sorted(big["latency"]["queries"])
         for name in names:
             cells = []
@@ -213,9 +218,10 @@ def render(r: dict, made: list[str]) -> str:
                              if q else "–")
             q, raw = big["latency"]["queries"][name], big.get("raw", {}).get(name, {})
             over = q["p50"] - raw["p50"] if raw.get("p50") is not None else None
-            add(f"| {name} | " + " | ".join(cells) + f" | {_f(raw.get('p50'), 2)} | {_f(over)} | {q['rows']} |")
+            add(f"| {name} | " + " | ".join(cells) + f" | {_f(raw.get('p50'), 2)} | {_f(over)} | "
+                f"{_f(q.get('cached_p50'), 2)} | {q['rows']} |")
         add("| **mixed workload** | " + " | ".join(
-            f"{_f(e['latency']['mixed']['p50'])} / {_f(e['latency']['mixed']['p99'])}" for _, e in lat) + " | | | |")
+            f"{_f(e['latency']['mixed']['p50'])} / {_f(e['latency']['mixed']['p99'])}" for _, e in lat) + " | | | | |")
         subs = big.get("substitutions", {})
         if subs:
             add("\nExample parameters that name real documents were replaced by synthetic municipality 0's ids: "
@@ -260,9 +266,9 @@ def render(r: dict, made: list[str]) -> str:
     add("\n## Targets (2-core machine)\n")
     add("| target | measured | verdict |")
     add("|---|---|---|")
-    big_ref = [(n, e["reference"]) for n, e in _sizes(r) if isinstance(e.get("reference"), dict)
-               and e["reference"].get("stages") and not e["reference"].get("killed")]
-    x = _extrapolate(r, "reference")
+    big_ref = [(n, e["full"]) for n, e in _sizes(r) if isinstance(e.get("full"), dict)
+               and e["full"].get("stages") and not e["full"].get("killed")]
+    x = _extrapolate(r, "full")
     if TARGET_N in dict(big_ref):
         b = dict(big_ref)[TARGET_N]
         add(f"| build N=1,741 ≤ 180 s, ≤ 4 GiB | {b['wall_s']:.0f} s, {b['peak_rss_mib'] / 1024:.1f} GiB | "
@@ -270,11 +276,11 @@ def render(r: dict, made: list[str]) -> str:
     elif x:
         add(f"| build N=1,741 ≤ 180 s, ≤ 4 GiB | not measured (deadline); extrapolated from N={x['from_n']}: "
             f"{x['seconds']:,.0f} s | **missed** by ≈ {x['seconds'] / 180:,.0f}× in time (extrapolation) |")
-        fx = _extrapolate(r, "fast")
+        fx = _extrapolate(r, "query-store")
         if fx:
-            add(f"| (prototype fast path, no SHACL) | extrapolated from N={fx['from_n']}: {fx['seconds']:,.0f} s, "
-                f"{fx['peak_rss_mib'] / 1024:.1f} GiB | would miss by ≈ {fx['seconds'] / 180:,.0f}× in time and "
-                f"{fx['peak_rss_mib'] / 4096:,.1f}× in memory |")
+            memory = f", {fx['peak_rss_mib'] / 1024:.1f} GiB" if fx["peak_rss_mib"] else ""
+            add(f"| (query-store: no SHACL, no dumps) | extrapolated from N={fx['from_n']}: {fx['seconds']:,.0f} s"
+                f"{memory} | not a release (unvalidated) |")
     if lat:
         n, e = lat[-1]
         links = {k: v for k, v in e["latency"]["queries"].items() if k.startswith("link-")}
@@ -353,13 +359,13 @@ SERVICE_NOTES = """Read from the tables above and `kgservice/engine.py` (helpers
 """
 
 
-PROFILE_NOTES = """Measured separately on the N=2 corpus (21–27 k triples) with cProfile and timers; commands in
-`bench/` (`shaclfast.py`, `fastbuild.py`). They explain the build rows above.
+PROFILE_NOTES = """Measured separately on the N=2 corpus (21–27 k triples) with cProfile and timers, with prototypes
+since removed from `bench/` (see git history); items 1 and 4 have since been adopted by the build.
 
 1. **pySHACL re-parses every SHACL-SPARQL constraint for every focus node.** pySHACL 0.40 hands the
    constraint text to `Graph.query` per focus node and rdflib parses it again (pyparsing, ≈ 0.2 s a
    parse): 877 parses, 86 % of the SHACL stage; `PlanElementShape`'s `sh:sparql` (parent in the same
-   plan) alone was 60 of 65 s. Caching `prepareQuery` by text (`bench/shaclfast.py`, identical results:
+   plan) alone was 60 of 65 s. Caching `prepareQuery` by text (identical results:
    same query, prefixes and bindings) took SHACL on N=2 from **85 s to 10.9 s** with the same 0
    violations. Proposal: use it in `mappings/validate.py`, or run the three `sh:sparql` constraints as one
    pyoxigraph query each over the loaded store (all focus nodes at once, milliseconds).
@@ -372,7 +378,7 @@ PROFILE_NOTES = """Measured separately on the N=2 corpus (21–27 k triples) wit
    uniqueLang/node/or/xone) to SPARQL and run them in pyoxigraph on the bulk-loaded store before the switch.
 3. **The pure-Python YAML loader is 2/3 of the mapping stage**, and `map_records` reads every file twice
    (`load_records` and again inside `check_all`). `yaml.CSafeLoader` with the same `__line__`
-   constructor (`bench/fastbuild.py:use_libyaml`) took mapping on N=2 from 4.6 s to 1.7 s; reading once
+   constructor took mapping on N=2 from 4.6 s to 1.7 s; reading once
    and passing the RecordSet to the check saves the second pass.
 4. **rdflib holds the whole graph in memory** (≈ 1 KB per triple) and serialises it to one N-Quads string
    before `bulk_load`. Proposal: map per document into its own small graph, serialise each to N-Quads and

@@ -7,11 +7,11 @@ and bench/plots/*.png from this one run.  Everything listens on 127.0.0.1 only; 
 is bounded in requests and in seconds; every child process it starts it stops.
 
 1. Corpus: ``mappings.synthetic`` for each N (seed 1).
-2. Build: the reference build (``mappings.build.build``, unchanged) in a child process, per stage
-   (mapping, SHACL, load, materialise, dumps), peak RSS by ``os.wait4``; killed at the deadline;
+2. Build: the full build (``mappings.build.build``, unchanged) in a child process, per stage
+   (mapping, load, SHACL, materialise, dumps), peak RSS by ``os.wait4``; killed at the deadline;
    skipped when the previous size extrapolates (linearly in N) past the deadline — reported as
-   such.  The prototype fast path (bench.fastbuild: libyaml, no SHACL gate, no dumps) likewise,
-   to give stores for the query benchmarks where the reference build cannot.
+   such.  Where it gives no store, the ``query-store`` build (the same stages minus SHACL and
+   dumps: an UNVALIDATED store) likewise, only to measure query latency at that size.
 3. Latency of every named query (queries/*.rq, with their header examples; ids of real
    documents replaced by those of synthetic municipality 0, table in BENCHMARKS.md) and of a
    mixed workload, over HTTP against ``python -m kgservice serve``; the same queries in-process
@@ -197,11 +197,13 @@ class Server:
         self.stop()
 
 
-def plankg_server(store: Path, work: Path, workers: int = 2) -> Server:
+def plankg_server(store: Path, work: Path, workers: int = 2, answer_cache: bool = True) -> Server:
+    """The service as deployed; ``answer_cache=False`` makes every named-query request run its query."""
     port = free_port()
     env = dict(os.environ, PLANKG_QUERY_TIMEOUT_S=str(QUERY_TIMEOUT_S), PYTHONPATH=str(ROOT))
     return Server("plankg", [sys.executable, "-m", "kgservice", "--store", str(store), "serve", "--host",
-                             "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+                             "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                             "--answer-cache" if answer_cache else "--no-answer-cache"],
                   f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", env, log_path=work / "plankg.log")
 
 
@@ -274,6 +276,9 @@ def accept_for(text: str) -> str:
 # --------------------------------------------------------------------------- latency
 
 def http_latency(base: str, cases: list[NamedCase], repeats: int, mixed: int, budget_s: float) -> dict[str, Any]:
+    """p50/p95/p99 per named query over HTTP after 2 warm-ups, and of a ``mixed`` random sequence. Against
+    a server with its answer cache off every request runs the query; with it on, the warm-ups fill the
+    cache and the repeats are hits."""
     import httpx
 
     out: dict[str, Any] = {"queries": {}, "mixed": {}}
@@ -500,70 +505,93 @@ def union_nt(store: Path, path: Path) -> Path:
 
 # --------------------------------------------------------------------------- the run
 
+BUILD_MODES = ("full", "query-store")  # bench.buildchild: the build itself, and its unvalidated store only
+
+
 def build_sizes(sizes: list[int], work: Path, ontology: Path, deadline: float, results: dict,
                 reuse: dict | None = None) -> dict[int, Path]:
     """Generate and build each size; returns the store to query per size.
 
-    ``reuse``: the results of an earlier invocation whose build rows (and stores) are taken as they are.
+    ``full`` (mappings.build.build) runs at every size whose linear extrapolation fits the deadline;
+    ``query-store`` (no SHACL, no dumps: an unvalidated store) only where ``full`` gave no store, so
+    that latency can still be measured there. ``reuse``: the results of an earlier invocation whose
+    build rows (and stores) are taken as they are.
     """
     stores: dict[int, Path] = {}
-    last: dict[str, tuple[int, float]] = {}
+    last: dict[str, tuple[int, float]] = {}  # mode → (N, seconds) of its last finished or killed build
     for n in sizes:
         old = (reuse or {}).get("sizes", {}).get(str(n))
         if old:
-            results["sizes"][str(n)] = {k: old[k] for k in ("n", "corpus", "reference", "fast", "generate_s") if k in old}
-            for mode in ("reference", "fast"):
+            results["sizes"][str(n)] = {k: old[k] for k in ("n", "corpus", *BUILD_MODES, "generate_s") if k in old}
+            for mode in BUILD_MODES:
                 b = old.get(mode) or {}
                 if b.get("store") and not b.get("killed") and not b.get("error") and Path(b["store"]).exists():
                     stores.setdefault(n, Path(b["store"]))
             log(f"N={n}: builds reused from the earlier invocation ({reuse.get('started')})")
             continue
         corpus = work / f"n{n}"
-        entry: dict[str, Any] = {"n": n}
+        entry: dict[str, Any] = {"n": n, **_fresh_corpus(n, corpus)}
         results["sizes"][str(n)] = entry
-        if not (corpus / "synthetic.json").exists():
-            shutil.rmtree(corpus, ignore_errors=True)
-            t = time.monotonic()
-            from mappings.synthetic import generate
-
-            generate(n, SEED, corpus)
-            entry["generate_s"] = time.monotonic() - t
-        manifest = json.loads((corpus / "synthetic.json").read_text())
-        entry["corpus"] = {k: manifest[k] for k in ("documents", "total_records", "source_bytes", "links")}
-        log(f"N={n}: {manifest['documents']} documents, {manifest['total_records']} records, "
-            f"{manifest['source_bytes'] / 1e6:.1f} MB of source text")
-        for mode in ("reference", "fast"):
-            prev = last.get(mode)
-            if prev and prev[1] * n / prev[0] > deadline:
-                est = prev[1] * n / prev[0]
-                entry[mode] = {"skipped": True, "extrapolated_s": est,
-                               "reason": f"N={prev[0]} took {prev[1]:.0f} s; linear extrapolation {est:.0f} s "
-                                         f"> deadline {deadline:.0f} s"}
-                log(f"  {mode}: skipped, extrapolated {est:.0f} s > deadline")
-                continue
-            shutil.rmtree(corpus / "var" / mode, ignore_errors=True)
-            out = corpus / f"build-{mode}.json"
-            out.unlink(missing_ok=True)
-            r = run_child([sys.executable, "-m", "bench.buildchild", mode, str(corpus), str(ontology), str(out)],
-                          deadline, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-            info = json.loads(out.read_text()) if out.exists() else {}
-            entry[mode] = {**info, "wall_s": r["seconds"], "peak_rss_mib": r["peak_rss_mib"], "killed": r["killed"],
-                           "returncode": r["returncode"]}
-            if r["killed"]:
-                entry[mode]["reason"] = f"killed at the deadline ({deadline:.0f} s)"
-                last[mode] = (n, r["seconds"])
-                log(f"  {mode}: KILLED at {r['seconds']:.0f} s, peak {r['peak_rss_mib']:.0f} MiB")
-                continue
-            if r["returncode"] != 0:
-                entry[mode]["error"] = r["output"]
-                log(f"  {mode}: FAILED\n{r['output']}")
-                continue
-            last[mode] = (n, r["seconds"])
-            stages = ", ".join(f"{k} {v:.1f}" for k, v in info.get("stages", {}).items())
-            log(f"  {mode}: {r['seconds']:.1f} s ({stages}), peak {r['peak_rss_mib']:.0f} MiB, "
-                f"{info.get('triples')} triples")
-            stores.setdefault(n, Path(info["store"]))  # reference first when it finished
+        for mode in BUILD_MODES:
+            if mode == "query-store" and n in stores:
+                continue  # the full build's store is there to query
+            entry[mode] = _build_in_child(mode, n, corpus, ontology, deadline, last.get(mode))
+            b = entry[mode]
+            if not b.get("skipped"):
+                last[mode] = (n, b["wall_s"])
+            if not (b.get("skipped") or b.get("killed") or b.get("error")):
+                stores[n] = Path(b["store"])
     return stores
+
+
+def _fresh_corpus(n: int, corpus: Path) -> dict[str, Any]:
+    """The corpus of N municipalities, generated again when missing or written by another generator."""
+    from mappings.synthetic import generate, generator_fingerprint
+
+    out: dict[str, Any] = {}
+    manifest_path = corpus / "synthetic.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    if manifest.get("generator") != generator_fingerprint() or manifest.get("seed") != SEED:
+        if manifest:
+            log(f"N={n}: corpus written by another generator version: generating again")
+        shutil.rmtree(corpus, ignore_errors=True)
+        t = time.monotonic()
+        manifest = generate(n, SEED, corpus)
+        out["generate_s"] = time.monotonic() - t
+    out["corpus"] = {k: manifest[k] for k in ("documents", "total_records", "source_bytes", "links")}
+    log(f"N={n}: {manifest['documents']} documents, {manifest['total_records']} records, "
+        f"{manifest['source_bytes'] / 1e6:.1f} MB of source text")
+    return out
+
+
+def _build_in_child(mode: str, n: int, corpus: Path, ontology: Path, deadline: float,
+                    prev: tuple[int, float] | None) -> dict[str, Any]:
+    """One bench.buildchild run: its stage times, wall time and peak RSS, or why it was skipped or failed."""
+    if prev and prev[1] * n / prev[0] > deadline:
+        est = prev[1] * n / prev[0]
+        log(f"  {mode}: skipped, extrapolated {est:.0f} s > deadline")
+        return {"skipped": True, "extrapolated_s": est,
+                "reason": f"N={prev[0]} took {prev[1]:.0f} s; linear extrapolation {est:.0f} s "
+                          f"> deadline {deadline:.0f} s"}
+    shutil.rmtree(corpus / "var" / mode, ignore_errors=True)
+    out = corpus / f"build-{mode}.json"
+    out.unlink(missing_ok=True)
+    r = run_child([sys.executable, "-m", "bench.buildchild", mode, str(corpus), str(ontology), str(out)],
+                  deadline, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    info = json.loads(out.read_text()) if out.exists() else {}
+    b = {**info, "wall_s": r["seconds"], "peak_rss_mib": r["peak_rss_mib"], "killed": r["killed"],
+         "returncode": r["returncode"]}
+    if r["killed"]:
+        b["reason"] = f"killed at the deadline ({deadline:.0f} s)"
+        log(f"  {mode}: KILLED at {r['seconds']:.0f} s, peak {r['peak_rss_mib']:.0f} MiB")
+    elif r["returncode"] != 0:
+        b["error"] = r["output"]
+        log(f"  {mode}: FAILED\n{r['output']}")
+    else:
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in info.get("stages", {}).items())
+        log(f"  {mode}: {r['seconds']:.1f} s ({stages}), peak {r['peak_rss_mib']:.0f} MiB, "
+            f"{info.get('triples')} triples")
+    return b
 
 
 def latency_sizes(stores: dict[int, Path], work: Path, repeats: int, mixed: int, budget: float, results: dict) -> None:
@@ -571,20 +599,25 @@ def latency_sizes(stores: dict[int, Path], work: Path, repeats: int, mixed: int,
         manifest = json.loads((work / f"n{n}" / "synthetic.json").read_text())
         cases = named_cases(manifest)
         entry = results["sizes"][str(n)]
-        entry["store"] = "reference" if "/reference/" in str(store) else "fast"
+        entry["store"] = "full" if "/full/" in str(store) else "query-store (unvalidated)"
         entry["substitutions"] = {c.name: c.substituted for c in cases if c.substituted}
-        log(f"N={n}: named-query latency over HTTP ({entry['store']} store)")
+        log(f"N={n}: named-query latency over HTTP ({entry['store']} store; answer cache off, then on)")
         note_load(f"latency N={n}")
-        server = plankg_server(store, work)
-        with server:
+        with plankg_server(store, work, answer_cache=False) as server:
             entry["latency"] = http_latency(server.url, cases, repeats, mixed, budget_s=budget)
         slow = {k for k, q in entry["latency"]["queries"].items() if q["errors"] or not q["n"]
                 or q["p50"] > budget * 1000}
+        with plankg_server(store, work) as server:  # the slow ones would spend their budget again in the warm-ups
+            hits = http_latency(server.url, [c for c in cases if c.name not in slow], repeats, 0, budget_s=budget)
+        for name, q in entry["latency"]["queries"].items():
+            q["cached_p50"] = hits["queries"].get(name, {}).get("p50")
         entry["raw"] = raw_latency(store, cases, repeats, budget, slow)
         for name, q in entry["latency"]["queries"].items():
             raw = entry["raw"][name]["p50"]
             log(f"  {name:38s} p50 {q['p50']:7.1f}  p95 {q['p95']:7.1f}  p99 {q['p99']:7.1f} ms  "
-                f"raw p50 {raw if raw is not None else float('nan'):7.2f} ms  rows {q['rows']}  errors {q['errors']}")
+                f"raw p50 {raw if raw is not None else float('nan'):7.2f} ms  cached p50 "
+                f"{q['cached_p50'] if q['cached_p50'] is not None else float('nan'):5.2f} ms  rows {q['rows']}  "
+                f"errors {q['errors']}")
         m = entry["latency"]["mixed"]
         log(f"  {'mixed':38s} p50 {m['p50']:7.1f}  p95 {m['p95']:7.1f}  p99 {m['p99']:7.1f} ms")
 

@@ -15,14 +15,16 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -53,6 +55,7 @@ DUMPS = {
     "plankg.ttl": ox.RdfFormat.TURTLE,
     "plankg.jsonld": ox.RdfFormat.JSON_LD,
 }
+GRAPH_FILE_BUFFER = 64 << 20  # bytes of per-graph dump lines held before they are appended to their files
 
 
 class BuildError(RuntimeError):
@@ -160,58 +163,159 @@ def validate(config: BuildConfig, ctx: MappingContext | None = None) -> list[Sha
 def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildReport:
     """The whole build; on any failure nothing served is touched."""
     started = time.monotonic()
+    with mapped_nquads(config) as mapped:  # the graph streams through this file: never all in rdflib
+        progress("reading, verifying and mapping records")
+        ctx, n_records = map_to_nquads(config, mapped)
+        progress("loading the store")
+        store, store_dir = load_store(config, mapped)
+        progress("validating with SHACL")  # the new store is not served before the switch
+        violations = shacl_violations(config, mapped, store)
+    if violations:
+        del store  # closed before its directory goes
+        _reject(store_dir, violations, ctx.origin)
+    progress("materialising closures")
+    report = BuildReport(records=n_records, inferred=close(store, config.base_iri))
+    add_statistics(report, store, config.base_iri)
+    progress("writing dumps")
+    dumps_dir = write_dumps(store, config)
+    _write_report(report, dumps_dir)
+    del store  # flush and close before the switch
+    switch(config.store_root, store_dir)
+    switch(config.dumps_root, dumps_dir)
+    report.store_path = config.store_path
+    report.seconds = time.monotonic() - started
+    return report
+
+
+# --- the stages of the build, in order ----------------------------------------------
+
+@contextmanager
+def mapped_nquads(config: BuildConfig) -> Iterator[Path]:
+    """A scratch N-Quads file beside the stores (same disk), removed on leaving."""
     config.store_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".mapped-", dir=config.store_root) as tmp:
-        mapped = Path(tmp) / "mapped.nq"  # the graph streams through this file: never all in rdflib
-        progress("reading, verifying and mapping records")
-        with mapped.open("w", encoding="utf-8", errors="replace") as out:
-            ctx, n_records = map_records(config, NQuadsSink(out))
-        progress("loading the store")
-        store_dir = _new_dir(config.store_root)
-        store = ox.Store(str(store_dir))
-        store.bulk_load(path=str(mapped), format=ox.RdfFormat.N_QUADS)
-        progress("validating with SHACL")  # the new store is not served before the switch
-        violations = validate_graph(mapped.read_text(encoding="utf-8"), store, config.ontology_dir / "shapes.ttl")
-    if violations:
-        del store
-        shutil.rmtree(store_dir, ignore_errors=True)
-        shown = "\n".join(v.describe(ctx.origin) for v in violations[:20])
-        raise BuildError(f"{len(violations)} SHACL violation(s):\n{shown}")
-    progress("materialising closures")
-    report = BuildReport(records=n_records, inferred=materialise(store, config.base_iri))
+        yield Path(tmp) / "mapped.nq"
+
+
+def map_to_nquads(config: BuildConfig, mapped: Path) -> tuple[MappingContext, int]:
+    """Every record mapped and written to ``mapped``; the context keeps the origin of each node."""
+    with mapped.open("w", encoding="utf-8", errors="replace") as out:
+        return map_records(config, NQuadsSink(out))
+
+
+def load_store(config: BuildConfig, mapped: Path) -> tuple[ox.Store, Path]:
+    """A new on-disk store in a new build directory, bulk-loaded from ``mapped``."""
+    store_dir = _new_dir(config.store_root)
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(mapped), format=ox.RdfFormat.N_QUADS)
+    return store, store_dir
+
+
+def shacl_violations(config: BuildConfig, mapped: Path, store: ox.Store) -> list[ShaclViolation]:
+    """The SHACL gate over the mapped quads (``mapped`` and ``store`` hold the same)."""
+    return validate_graph(mapped.read_text(encoding="utf-8"), store, config.ontology_dir / "shapes.ttl")
+
+
+def _reject(store_dir: Path, violations: list[ShaclViolation], origin: dict) -> None:
+    """Remove the new (closed) store and raise BuildError naming the records at fault."""
+    shutil.rmtree(store_dir, ignore_errors=True)
+    shown = "\n".join(v.describe(origin) for v in violations[:20])
+    raise BuildError(f"{len(violations)} SHACL violation(s):\n{shown}")
+
+
+def close(store: ox.Store, base_iri: str) -> dict[str, int]:
+    """The closures materialised (new triples per rule), then the store compacted for reading."""
+    inferred = materialise(store, base_iri)
     store.optimize()
+    return inferred
+
+
+def add_statistics(report: BuildReport, store: ox.Store, base_iri: str) -> None:
+    """Triples per graph, instances per class and the VoID figures, into ``report``."""
     per_graph = _counts(store, "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key")
     report.triples_per_graph = {graph.value: per_graph.get(graph.value, 0) for graph in store.named_graphs()}
     classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None))
     report.instances_per_class = dict(sorted(classes.items()))
-    report.void = _void_statistics(store, config.base_iri)
-    progress("writing dumps")
+    report.void = _void_statistics(store, base_iri)
+
+
+def write_dumps(store: ox.Store, config: BuildConfig) -> Path:
+    """Every dump format (and its gzip) and one N-Quads file per named graph, in a new dumps directory.
+    Each is streamed to its file: no dump is held in memory."""
     dumps_dir = _new_dir(config.dumps_root)
     with ThreadPoolExecutor(max_workers=1) as gzipping:  # zlib lets go of the GIL: compress on the other core
-        compressed = []
-        for name, fmt in DUMPS.items():
-            data = store.dump(format=fmt) if fmt.supports_datasets else _union_dump(store, fmt)
-            if name.endswith(".nq"):
-                data = _stable_nquads(store, data)  # identical bytes for identical data
-            (dumps_dir / name).write_bytes(data)
-            compressed.append(gzipping.submit(_write_gzip, dumps_dir / f"{name}.gz", data))
+        compressed = [gzipping.submit(_gzip_file, path) for path in _dump_files(store, dumps_dir)]
+        _write_graph_files(store, dumps_dir / "plankg.nq", config.base_iri)
         for done in compressed:
             done.result()  # a failed write fails the build
-    per_graph: dict[bytes, list[bytes]] = {}  # " <graph> .\n" → its lines, in one pass over the sorted dump
-    for line in (dumps_dir / "plankg.nq").read_bytes().splitlines(keepends=True):
-        per_graph.setdefault(line[line.rindex(b" <"):], []).append(line)
-    for graph in store.named_graphs():  # one N-Quads file per named graph, for per-dataset distributions
-        name = "graph-" + graph.value.removeprefix(config.base_iri + "graph/").replace("/", "-") + ".nq"
-        (dumps_dir / name).write_bytes(b"".join(per_graph.get(f" {graph} .\n".encode(), [])))
+    return dumps_dir
+
+
+def _dump_files(store: ox.Store, dumps_dir: Path) -> Iterator[Path]:
+    """Each file of DUMPS as soon as it is written."""
+    union = None
+    for name, fmt in DUMPS.items():
+        path = dumps_dir / name
+        if fmt == ox.RdfFormat.N_QUADS:
+            _write_stable_nquads(store, path)  # identical bytes for identical data
+        elif fmt.supports_datasets:
+            store.dump(output=str(path), format=fmt)
+        else:
+            union = _union_of_graphs(store) if union is None else union
+            union.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph())
+        yield path
+
+
+def _write_graph_files(store: ox.Store, nquads: Path, base_iri: str) -> None:
+    """One N-Quads file per named graph, for per-dataset distributions, cut from the sorted dump in one
+    pass; lines are buffered per graph and appended in batches, so memory stays bounded."""
+    names = {f" {graph} .\n".encode(): nquads.with_name(
+        "graph-" + graph.value.removeprefix(base_iri + "graph/").replace("/", "-") + ".nq")
+        for graph in store.named_graphs()}
+    for path in names.values():
+        path.write_bytes(b"")
+    buffered: dict[bytes, list[bytes]] = {}
+    size = 0
+    with nquads.open("rb") as lines:
+        for line in lines:
+            buffered.setdefault(line[line.rindex(b" <"):], []).append(line)
+            size += len(line)
+            if size > GRAPH_FILE_BUFFER:
+                _append_graph_lines(names, buffered)
+                size = 0
+    _append_graph_lines(names, buffered)
+
+
+def _append_graph_lines(names: dict[bytes, Path], buffered: dict[bytes, list[bytes]]) -> None:
+    for key, lines in buffered.items():
+        if key in names:  # every quad is in a named graph; the default graph has no file
+            with names[key].open("ab") as out:
+                out.writelines(lines)
+    buffered.clear()
+
+
+def _write_report(report: BuildReport, dumps_dir: Path) -> None:
+    """report.json beside the dumps it lists."""
     report.dumps = {p.name: p.stat().st_size for p in sorted(dumps_dir.iterdir())}
     report.built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     (dumps_dir / "report.json").write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-    del store  # flush and close before the switch
-    _switch(config.store_root, store_dir)
-    _switch(config.dumps_root, dumps_dir)
-    report.store_path = config.store_path
-    report.seconds = time.monotonic() - started
-    return report
+
+
+def switch(root: Path, target: Path) -> None:
+    """Point ``root/current`` at ``target`` atomically; keep the previous build for open readers."""
+    link = root / "current"
+    previous = link.resolve() if link.is_symlink() else None
+    tmp = root / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(target.name)
+    os.replace(tmp, link)
+    for old in (*root.glob("build-*"), *root.glob(".mapped-*")):  # .mapped-*: left by a killed build
+        if old.resolve() not in (target.resolve(), previous):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# --- helpers ----------------------------------------------------------------------------
 
 
 def _void_statistics(store: ox.Store, base_iri: str) -> dict:
@@ -226,8 +330,11 @@ def _void_statistics(store: ox.Store, base_iri: str) -> dict:
     return {"properties": dict(sorted(properties.items())), "entities": entities, "links": links}
 
 
-def _write_gzip(path: Path, data: bytes) -> None:
-    path.write_bytes(gzip.compress(data, mtime=0))
+def _gzip_file(path: Path) -> None:
+    """``path``.gz beside it, streamed; no name or time in the header, so equal files give equal bytes."""
+    with path.open("rb") as src, path.with_name(path.name + ".gz").open("wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def _counts(store: ox.Store, query: str) -> dict[str, int]:
@@ -235,23 +342,37 @@ def _counts(store: ox.Store, query: str) -> dict[str, int]:
     return {row["key"].value: int(row["n"].value) for row in store.query(query)}
 
 
-def _stable_nquads(store: ox.Store, data: bytes) -> bytes:
+def _write_stable_nquads(store: ox.Store, path: Path) -> None:
     """The N-Quads dump, sorted, with blank nodes relabelled canonically.
 
     pyoxigraph gives blank nodes fresh random labels at every load, so two builds of the same records
     would differ in those labels. The quads holding blank nodes are relabelled with rdflib's canonical
-    labelling (RDF graph canonicalisation): every term other than a blank node is carried as its exact
-    N-Triples text, the graph name rides with the predicate, so nothing else is rewritten.
+    labelling (RDF graph canonicalisation); the other lines are pyoxigraph's own, streamed through a
+    file. ``LC_ALL=C sort`` orders the bytes as Python would, in bounded memory (spilling to disk).
     """
+    unsorted, kept = path.with_name(path.name + ".unsorted"), path.with_name(path.name + ".kept")
+    store.dump(output=str(unsorted), format=ox.RdfFormat.N_QUADS)
+    with unsorted.open("rb") as lines, kept.open("wb") as out:
+        out.writelines(line for line in lines if not _holds_blank_node(line))
+        out.writelines(_canonical_blank_quads(store))
+    unsorted.unlink()
+    subprocess.run(["sort", "-S", "256M", "-T", str(path.parent), "-o", str(path), str(kept)],
+                   env={**os.environ, "LC_ALL": "C"}, check=True)
+    kept.unlink()
+
+
+def _holds_blank_node(line: bytes) -> bool:
+    return b"_:" in line and any(isinstance(t, ox.BlankNode) for q in ox.parse(line, format=ox.RdfFormat.N_QUADS)
+                                 for t in (q.subject, q.object))
+
+
+def _canonical_blank_quads(store: ox.Store) -> Iterator[bytes]:
+    """The quads holding blank nodes as N-Quads lines, labelled canonically: every term other than a
+    blank node is carried as its exact N-Triples text, the graph name rides with the predicate, so
+    nothing else is rewritten."""
     from rdflib import BNode, Literal
     from rdflib.compare import to_canonical_graph
 
-    kept = []
-    for line in data.splitlines(keepends=True):
-        if b"_:" in line and any(isinstance(t, ox.BlankNode) for q in ox.parse(line, format=ox.RdfFormat.N_QUADS)
-                                 for t in (q.subject, q.object)):
-            continue  # re-written below
-        kept.append(line)
     blank = Graph()
     # (graph names are never blank here: every graph is {base}graph/…); the scan runs in the store
     for subject, predicate, obj, graph_name in store.query(
@@ -263,15 +384,15 @@ def _stable_nquads(store: ox.Store, data: bytes) -> bytes:
     for s, pg, o in to_canonical_graph(blank):
         predicate, _, graph = str(pg).partition(" ")
         term = lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)  # noqa: E731
-        kept.append(f"{term(s)} {predicate} {term(o)}{' ' + graph if graph else ''} .\n".encode("utf-8"))
-    return b"".join(sorted(kept))
+        yield f"{term(s)} {predicate} {term(o)}{' ' + graph if graph else ''} .\n".encode("utf-8")
 
 
-def _union_dump(store: ox.Store, fmt: ox.RdfFormat) -> bytes:
-    """A triple format of the union of all graphs (duplicates across graphs folded)."""
+def _union_of_graphs(store: ox.Store) -> ox.Store:
+    """The union of all graphs as the default graph of an in-memory store (duplicates across graphs folded),
+    for the triple formats."""
     union = ox.Store()
     union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
-    return union.dump(format=fmt, from_graph=ox.DefaultGraph())
+    return union
 
 
 def _new_dir(root: Path) -> Path:
@@ -279,17 +400,3 @@ def _new_dir(root: Path) -> Path:
     path = root / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     path.mkdir()
     return path
-
-
-def _switch(root: Path, target: Path) -> None:
-    """Point ``root/current`` at ``target`` atomically; keep the previous build for open readers."""
-    link = root / "current"
-    previous = link.resolve() if link.is_symlink() else None
-    tmp = root / f".current-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    tmp.symlink_to(target.name)
-    os.replace(tmp, link)
-    for old in (*root.glob("build-*"), *root.glob(".mapped-*")):  # .mapped-*: left by a killed build
-        if old.resolve() not in (target.resolve(), previous):
-            shutil.rmtree(old, ignore_errors=True)

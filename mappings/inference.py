@@ -9,6 +9,7 @@ simple patterns over the union default graph.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -48,9 +49,9 @@ def materialise(store: ox.Store, base_iri: str) -> dict[str, int]:
     rule_class = ox.NamedNode(MPLAN + "InferredGraph")
     for rule in RULES:
         graph = ox.NamedNode(f"{base_iri}graph/inferred/{rule.name}")
-        new = [t for t in store.query(PREFIXES + rule.construct, use_default_graph_as_union=True)
-               if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))]
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+        new = list(store.query(PREFIXES + _only_new(rule.construct), use_default_graph_as_union=True))
+        # the store is not served before the build's switch: no transaction needed, and bulk is ~3x faster
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
         meta = ox.NamedNode(f"{base_iri}graph/inferred")
         store.extend([
             ox.Quad(graph, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), rule_class, meta),
@@ -60,3 +61,10 @@ def materialise(store: ox.Store, base_iri: str) -> dict[str, int]:
         ])
         counts[rule.name] = len(new)
     return counts
+
+
+def _only_new(construct: str) -> str:
+    """The rule's CONSTRUCT without the triples already stated in some graph: the store tests that
+    per solution, where a pattern lookup per constructed triple from Python cost most of this stage."""
+    template, where = re.fullmatch(r"CONSTRUCT\s*\{(.*?)\}\s*WHERE\s*\{(.*)\}", construct, re.DOTALL).groups()
+    return f"CONSTRUCT {{{template}}} WHERE {{ {{{where}}} FILTER NOT EXISTS {{{template}}} }}"

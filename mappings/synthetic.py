@@ -539,7 +539,8 @@ class Municipality:
                 line = d.add(f"{name}（{country} {region}）\t{kind}\t{era(y, m)}{day}日締結\t人口 {yen(population)}人")
                 extra = {"partner": name, "country": country, "region": region, "population": population}
             d.add(desc)
-            self.put("overview", "agreements", {"id": f"agreement-{k + 1}", "lines": [line, line + 1],
+            # ids unique across municipalities: a foreign partner's organisation is minted from it
+            self.put("overview", "agreements", {"id": f"{self.prefix}-agreement-{k + 1}", "lines": [line, line + 1],
                                                 "city": self.code, "agreement": kind, "date": f"{y}-{m:02d}-{day:02d}",
                                                 "description": desc, **extra})
         d.blank()
@@ -618,6 +619,15 @@ def policy_areas(cities: list[City], seed: int) -> dict[str, Any]:
     return {k: v for k, v in real.items() if k != "classification"} | {"classification": entries}
 
 
+def generator_fingerprint() -> str:
+    """SHA-256 of what decides a corpus's bytes besides (n, seed): this module and the real policy areas.
+    Recorded in synthetic.json, so that a corpus written by an older generator is known to be stale."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), AREAS_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
     """Write the corpus of ``n`` municipalities under ``out``; returns the manifest."""
     cities = municipalities(n)
@@ -659,7 +669,8 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
     first = cities[0]
     prefix = f"syn-{first.code}"
     manifest = {
-        "municipalities": n, "seed": seed, "documents": len(catalog), "links": len(links),
+        "municipalities": n, "seed": seed, "generator": generator_fingerprint(),
+        "documents": len(catalog), "links": len(links),
         "records": counts, "total_records": sum(counts.values()),
         "source_bytes": sum((out / "sources" / c["file"]).stat().st_size for c in catalog),
         # ids of municipality 0 that stand in for the real ids of the named queries' examples

@@ -71,3 +71,18 @@ def test_records_go_through_the_mapping(corpus):
     graphs = {str(g.identifier) for g in ctx.dataset.graphs()}
     assert {f"https://plankg.org/graph/{doc}" for doc in load_catalog(corpus / "sources")} <= graphs
     assert len(ctx.dataset) > 10000  # quads of every named graph
+
+
+def test_record_ids_that_mint_global_iris_are_unique_across_municipalities(tmp_path):
+    out = tmp_path / "n12"
+    generate(12, 1, out)  # enough municipalities for every city to have agreements
+    ids = [r.record.id for r in load_records(out / "data").of("agreements")]
+    assert ids and len(ids) == len(set(ids))
+
+
+def test_the_manifest_names_the_generator_version(corpus):
+    import json
+
+    from mappings.synthetic import generator_fingerprint
+
+    assert json.loads((corpus / "synthetic.json").read_text())["generator"] == generator_fingerprint()
