@@ -335,59 +335,56 @@ def render(r: dict, made: list[str]) -> str:
     return "\n".join(L) + "\n"
 
 
-SERVICE_NOTES = """Read from the tables above and `kgservice/engine.py` (helpers S1/S2 own it; proposals are in
-/tmp/requests.md, nothing was changed there):
+SERVICE_NOTES = """Read from the tables above, `kgservice/engine.py` and profiles of single requests (cProfile and
+timestamps on this machine, 2026-11-23):
 
-- **Query plans, not HTTP, dominate at N ≥ 10.** Where raw in-process pyoxigraph is measured, it is
-  within noise of the HTTP time for every query above ≈ 100 ms (negative overheads are noise: raw and
-  HTTP were measured minutes apart on a shared machine). Several named queries grow linearly with the
-  whole graph, not with the answer: label joins `FILTER(STR(?label) = ?param)` scan every rdfs:label;
-  `cq-budget-execution-rate`, `cq-rate-vs-target`, `kpis-by-status`, `link-evidence` and
-  `link-kpis-behind-schedule` pass the 30 s timeout at N=100 (≈ 1.5 M triples), so at N=1,741 they cannot
-  meet 50 ms without rewriting (bind the parameter as a term, e.g. match `rdfs:label "…"@ja` exactly, or
-  anchor on the plan/city IRI first) or precomputed summaries.
-- **Per-request cost of the service** on cheap queries is ≈ 3–15 ms over raw: the request crosses a pipe
-  to a reader process (pickle both ways), the engine serialises the result as TSV through a counting sink
-  and then parses and re-serialises it as JSON (`_query`), and uvicorn/FastAPI add their own. Oxigraph's
-  server answers the same BSBM queries 2–3× faster.
-- **16 clients get 503s**: admission is `workers × 2` = 4 concurrent queries; beyond that requests are
-  refused at once (`Retry-After: 1`) — counted as errors above, by design of the service.
-- **Repeated named queries ≥ 2× Oxigraph** needs a result cache (the store changes only at a build switch,
-  so a cache keyed by (store path, query, parameters, format) is exact); the service has none today.
-- rdflib-endpoint could not answer any request of the named mix within 60 s on the N=100 graph
-  (≈ 1.6 M triples in rdflib's memory store).
+- **Where a request's time goes** (ad-hoc BSBM query, 4 clients): the query itself ≈ 1.05 ms in-process;
+  our web process ≈ 1 ms of CPU (framework floor ≈ 0.19 ms, one tokenising pass over the text for the
+  protocol's checks, engine bookkeeping); one round trip to a reader process ≈ 0.5 ms more than running
+  the same call in-process (waking a second process and its cold caches; the pipe itself is 30–40 µs).
+  Oxigraph's server has no such hop, which is most of the remaining BSBM gap. The hop is what lets the
+  service kill a query at its deadline (pyoxigraph cannot cancel), so it stays.
+- **Already removed:** the thread-pool hop (an idle reader is driven from the event loop), two of three
+  tokenising passes (named queries are scanned once at load), `realpath` per query, uvicorn's access log
+  line (≈ 0.25 ms; `serve --access-log` turns it back on); uvloop. httptools was tried and dropped: it
+  answers a malformed request itself with a text/plain 400, outside the service's one error envelope.
+- **Large results** pay ≈ 3.5 µs a row: the reader writes TSV through a counting sink (the row cap is exact)
+  and the engine re-serialises to the requested format. Counting in JSON directly cost more than it saved.
+- **Query plans, not HTTP, dominate the slow named queries.** pyoxigraph 0.5.13's planner treats
+  substituted parameters as unbound when it orders joins, starts from any pattern with a constant object
+  (`?x a mplan:Plan`), splits a group at an OPTIONAL or BIND, evaluates multi-pattern OPTIONAL bodies over
+  the whole graph, and re-evaluates NOT EXISTS without the outer bindings. The named queries were
+  rewritten to start from their parameter (each says why in a comment); what still grows with the graph
+  is listed in the issue note: country-wide questions without a parameter (every KPI behind schedule,
+  every plan ending in a year), the free-text search `cq-text-mentions` (no text index), and answers that
+  grow because names repeat across municipalities.
+- **Repeated named queries** come from the answer cache (keyed by the store's version, ETag/304); the
+  latency table above is measured with it off.
+- rdflib-endpoint holds the graph in rdflib's memory store; on the named mix over the N=100 graph it did
+  not answer within the client timeout.
 """
 
 
-PROFILE_NOTES = """Measured separately on the N=2 corpus (21–27 k triples) with cProfile and timers, with prototypes
-since removed from `bench/` (see git history); items 1 and 4 have since been adopted by the build.
+PROFILE_NOTES = """From the stage times above and cProfile runs on the synthetic corpora (N=10 and N=100):
 
-1. **pySHACL re-parses every SHACL-SPARQL constraint for every focus node.** pySHACL 0.40 hands the
-   constraint text to `Graph.query` per focus node and rdflib parses it again (pyparsing, ≈ 0.2 s a
-   parse): 877 parses, 86 % of the SHACL stage; `PlanElementShape`'s `sh:sparql` (parent in the same
-   plan) alone was 60 of 65 s. Caching `prepareQuery` by text (identical results:
-   same query, prefixes and bindings) took SHACL on N=2 from **85 s to 10.9 s** with the same 0
-   violations. Proposal: use it in `mappings/validate.py`, or run the three `sh:sparql` constraints as one
-   pyoxigraph query each over the loaded store (all focus nodes at once, milliseconds).
-2. **The rest of pySHACL is ≈ 0.5 ms per triple** (core constraints over rdflib), i.e. hours at
-   N=1,741 (≈ 15–20 M triples) and more memory than the machine has for an rdflib graph of that size.
-   No constant-factor fix reaches 3 minutes. Proposals: (a) validate per document graph (+ the reference
-   and ontology graphs) in a process pool and **cache the verdict by the SHA-256 of the document's
-   N-Quads**, so a rebuild validates only changed documents (a full first build stays slow); (b) compile
-   the core constraints actually used (minCount/maxCount/datatype/class/in/hasValue/pattern/languageIn/
-   uniqueLang/node/or/xone) to SPARQL and run them in pyoxigraph on the bulk-loaded store before the switch.
-3. **The pure-Python YAML loader is 2/3 of the mapping stage**, and `map_records` reads every file twice
-   (`load_records` and again inside `check_all`). `yaml.CSafeLoader` with the same `__line__`
-   constructor took mapping on N=2 from 4.6 s to 1.7 s; reading once
-   and passing the RecordSet to the check saves the second pass.
-4. **rdflib holds the whole graph in memory** (≈ 1 KB per triple) and serialises it to one N-Quads string
-   before `bulk_load`. Proposal: map per document into its own small graph, serialise each to N-Quads and
-   stream them (a file or a generator) into `bulk_load`; that bounds memory by the largest document and
-   lets documents be mapped in a process pool (2 cores → ≤ 2×).
-5. **Dumps sort all N-Quads lines in Python** and `_union_dump` copies the store into memory; at
-   millions of triples that is minutes and GiBs. Proposal: sort per graph file or write
-   `store.dump` unsorted and let the byte-identity come from a sorted `LC_ALL=C sort` step only for
-   the release.
+1. **SHACL** is pyshacl-turbo 0.6.5 (Rust) for the core constraints over the mapped N-Quads, plus one
+   pyoxigraph query per SHACL-SPARQL constraint over the loaded store (the shape's targets joined where
+   SHACL pre-binds `$this`); pySHACL stays the reference in `tests/test_validate.py` (same verdicts on
+   the real graph and on a graph broken five ways). pySHACL alone was ≈ 0.5 ms a triple (93 s at N=1).
+   pyshacl-turbo copies the whole graph: **it sets the build's peak memory**, which grows linearly
+   (1.8 GiB at N=100; ≈ 31 GiB at N=1,741 by linear extrapolation). Validating in parts is not provably
+   the same verdict (`sh:class` and `sh:node` follow values into other documents), so it was not done.
+2. **Mapping is single-core Python** (rdflib terms, one N-Quads line per triple into a scratch file);
+   ≈ 0.45 ms a record. Cross-document state (the first document's wording is the label, later ones are
+   altLabels; reference checks) makes a process pool need a second pass.
+3. **Load** is pyoxigraph's bulk loader from the scratch file; **materialise** runs the six closure rules
+   as CONSTRUCTs and bulk-inserts what is new.
+4. **Dumps** (not part of the target): four formats written by pyoxigraph straight to files, the
+   byte-identical N-Quads sorted by `LC_ALL=C sort`; copying the store into a union store for Turtle and
+   JSON-LD and rdflib's canonical blank-node labelling are most of what is left.
+5. **A query store at N=1,741** is built with the same stage functions minus SHACL and dumps
+   (`bench/buildchild.py query-store`): it is unvalidated and exists only to measure query latency at
+   the size the full build cannot reach within the deadline.
 """
 
 

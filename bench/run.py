@@ -106,8 +106,8 @@ def machine() -> dict[str, Any]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}
-    for pkg in ("pyoxigraph", "rdflib", "pyshacl", "fastapi", "uvicorn", "httpx", "PyYAML", "oxigraph",
-                "rdflib-endpoint", "matplotlib"):
+    for pkg in ("pyoxigraph", "rdflib", "pyshacl", "pyshacl-turbo", "fastapi", "uvicorn", "uvloop", "httpx", "PyYAML",
+                "oxigraph", "rdflib-endpoint", "matplotlib"):
         try:
             versions[pkg] = version(pkg)
         except PackageNotFoundError:
