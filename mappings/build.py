@@ -199,7 +199,7 @@ def mapped_nquads(config: BuildConfig) -> Iterator[Path]:
 
 def map_to_nquads(config: BuildConfig, mapped: Path) -> tuple[MappingContext, int]:
     """Every record mapped and written to ``mapped``; the context keeps the origin of each node."""
-    with mapped.open("w", encoding="utf-8", errors="replace") as out:
+    with mapped.open("w", encoding="utf-8") as out:
         return map_records(config, NQuadsSink(out))
 
 
