@@ -60,7 +60,25 @@ REAL_TO_SYNTHETIC = {
     "https://plankg.org/id/plan/hitachi-comprehensive-plan": "basic_plan",
     "https://plankg.org/id/plan/mito-strategy-2": "strategy",
     "県央地域首長懇話会": "body",
+    "https://plankg.org/id/plan/omitama-later-basic-plan": "basic_plan",
+    "https://plankg.org/id/plan/mito-community-plan-3": "community_plan",
+    "効率的な行財政の運営": "parent_label",                  # an element with children
+    "現在の評価": "outcome_label",                          # an outcome indicator that rose
+    "2019-03-01": "adopted_from", "2019-03-31": "adopted_to",  # the month a plan was adopted
+    "https://plankg.org/id/term/082015/mayor-13": "mayor_term",
+    "町内会加入率": "membership_indicator", "2008": "membership_fiscal_year",
+    "市行政組織検討委員会": "text_mention",
+    "https://plankg.org/id/plan/mito-community-plan-3/basic-policy-3-measure-1": "community_measure",
+    "https://plankg.org/id/plan/mito-community-plan-3/basic-policy-3-measure-3": "community_measure",
+    "https://plankg.org/id/plan/hitachi-comprehensive-plan/ch6-policy-6": "basic_policy",
+    "https://plankg.org/id/plan/omitama-later-basic-plan/measure-7207-1": "basic_project",
+    "https://plankg.org/id/plan/hitachi-comprehensive-plan/ch6-policy-4-initiative-3-project-03": "basic_project",
+    "https://plankg.org/id/plan/mito-strategy-2/goal-4-policy-2-disaster-drills-emergency-water": "strategy_project",
+    "https://plankg.org/id/plan/mito-comprehensive-plan-6/pillar-4": "served_goal",
+    "public-relations-hearing": "policy_area",
 }
+# (query, parameter) → key of "example": a value that only one query's parameter stands for
+REAL_TO_SYNTHETIC_IN = {("cq-related-plans", "number"): "related_policy_number"}
 FIXED = {"1950-01-01": "2000-01-01"}  # synthetic mayors start 1947–1960: ask about a date they cover
 
 
@@ -252,9 +270,10 @@ def named_cases(manifest: dict) -> list[NamedCase]:
         declared = {p.name: p for p in q.parameters}
         for key, value in (q.example or {}).items():
             value = str(value).lower() if isinstance(value, bool) else str(value)
-            if value in REAL_TO_SYNTHETIC and example.get(REAL_TO_SYNTHETIC[value]):
-                replaced.append(f"{key}: {value} → {example[REAL_TO_SYNTHETIC[value]]}")
-                value = example[REAL_TO_SYNTHETIC[value]]
+            stand_in = REAL_TO_SYNTHETIC_IN.get((name, key)) or REAL_TO_SYNTHETIC.get(value)
+            if stand_in and example.get(stand_in):
+                replaced.append(f"{key}: {value} → {example[stand_in]}")
+                value = str(example[stand_in])
             elif value in FIXED:
                 replaced.append(f"{key}: {value} → {FIXED[value]}")
                 value = FIXED[value]

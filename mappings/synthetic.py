@@ -25,7 +25,12 @@ documents (counted with ``load_records(Path("data"))``, 2026-11):
   statistics tables, events, wide-area bodies);
 - elements per plan 20–90 (real: 1–82, mean 29), 3.4 projects per initiative (Hitachi), about a
   quarter of projects 重点, 15 % 新, 15 % 再掲; 7 observations per KPI, 2–3 per other indicator;
-  12–18 departments, 1 budget figure per strategy project (FY2022 budget and settlement in 千円).
+  12–18 departments, 1 budget figure per strategy project (FY2022 budget and settlement in 千円);
+- what the named queries' examples ask for (``examples``): the adoption month (策定) of the basic
+  plan, related plans (関連計画) of about 30 % of its policies, the previous survey value of outcome
+  indicators, relistings that name their main listing, curated links (the community plan serves a
+  basic-plan goal; strategy KPIs measure community-plan measures) and, in municipality 0 only, a
+  membership table (加入世帯数, 加入率 by fiscal year).
 
 The records of municipality *i* depend only on (seed, i), except the member list of its wide-area
 body and its domestic partner cities, which depend on N: the same seed gives the same bytes.
@@ -34,6 +39,7 @@ body and its domestic partner cities, which depend on N: the same seed gives the
 from __future__ import annotations
 
 import argparse
+import calendar
 import hashlib
 import json
 import random
@@ -44,6 +50,7 @@ from typing import Any
 
 import yaml
 
+from .normalize import clean_label
 from .sources import check_digit
 
 PREFECTURES = [
@@ -227,15 +234,19 @@ class Municipality:
                                   "title_en": f"{city.name_en} comprehensive plan", "city": self.code,
                                   "publisher": city.name, "period_start": str(start), "period_end": str(start + 9)})
         btitle = f"{city.name}総合計画 前期基本計画"
-        line = d.add(btitle)
+        line = d.add(f"{btitle}（{era(start - 1, 3)}策定）")  # adopted in March before its first fiscal year
         self.put("plan", "plans", {"id": basic, "lines": [line - 1, line], "kind": "basic-plan", "title": btitle,
                                   "title_en": f"{city.name_en} basic plan (first half)", "city": self.code,
+                                  "adopted": f"{start - 1}-03",
                                   "period_start": str(start), "period_end": str(start + 4), "positioned_under_ref": comp})
         d.blank()
         vision = f"ひと・まち・みらい {city.name}"
         line = d.add(f"将来都市像　{vision}")
         self.put("plan", "elements", {"id": "vision", "lines": line, "plan": basic, "kind": "vision", "label": vision})
         self.policy_refs: list[str] = []
+        self.main_listings: list[tuple[str, str]] = []  # (id, label) of projects listed first in this plan
+        self.basic_goals: list[tuple[str, int, str]] = []  # (id, line, label)
+        self.community_measures: list[tuple[str, int, str]] = []  # (id, line, label)
         n_goal = rng.randint(4, 6)
         for g in range(1, n_goal + 1):
             d.blank()
@@ -244,6 +255,7 @@ class Municipality:
             gid = f"goal-{g}"
             self.put("plan", "elements", {"id": gid, "lines": line, "plan": basic, "kind": "goal", "number": str(g),
                                           "label": glabel, "parent_ref": "vision"})
+            self.basic_goals.append((gid, line, glabel))
             for p in range(1, rng.randint(2, 4) + 1):
                 self.basic_policy(d, basic, gid, g, p)
         self.departments_of(d)
@@ -279,6 +291,9 @@ class Municipality:
                                             {"role": "previous", "fiscal_year": "2016", "value": int(cells[1])},
                                             {"role": "current", "fiscal_year": "2021", "value": int(cells[2])},
                                             {"role": "target", "fiscal_year": "2026", "value": int(cells[3])}]})
+        if rng.random() < 0.3:
+            d.add("関連計画 コミュニティ推進計画")
+            self.records[d.doc_id]["elements"][-1]["related_plan_refs"] = [self.plan_id("community-plan")]
         for i in range(1, rng.randint(2, 3) + 1):
             self.initiative(d, basic, pid, pnum, i)
 
@@ -295,12 +310,15 @@ class Municipality:
         if rng.random() < 0.6:  # an outcome indicator from the citizen survey
             label, survey = rng.choice(OUTCOMES), "市民意識調査"
             cur = round(rng.uniform(20, 80), 1)
-            row = d.add(f"成果指標 {label}（{survey}）\t現状値 {cur}%\t目標値 {round(cur + rng.uniform(1, 10), 1)}%")
+            prev = round(cur - rng.uniform(-3, 5), 1)
+            row = d.add(f"成果指標 {label}（{survey}）\t前回値 {prev}%\t現状値 {cur}%\t"
+                        f"目標値 {round(cur + rng.uniform(1, 10), 1)}%")
             target = float(d.lines[row - 1].split("目標値 ")[1].rstrip("%"))
             self.put("plan", "indicators", {"id": f"{iid}-outcome", "lines": row, "plan": basic,
                                             "kind": "outcome-indicator", "measures_refs": [iid], "label": label,
                                             "unit": "%", "survey": survey,
-                                            "observations": [{"role": "current", "value": cur},
+                                            "observations": [{"role": "previous", "value": prev},
+                                                             {"role": "current", "value": cur},
                                                              {"role": "target", "value": target}]})
         header = d.add("主な事業\t担当課")
         for j in range(1, rng.choice([1, 2, 3, 3, 4, 4, 5, 5]) + 1):
@@ -317,9 +335,16 @@ class Municipality:
                 flags.append("relisted")
                 marks += "(再掲)"
             label = rng.choice(PROJECTS)
+            main = rng.choice(self.main_listings) if relisted and self.main_listings and rng.random() < 0.5 else None
+            if main:
+                label = main[1]
             row = d.add(f"{marks}{label}\t{dept}")
             rec = {"id": f"{iid}-project-{j}", "lines": [header, row], "plan": basic, "kind": "project",
                    "parent_ref": iid, "label": label, "flags": flags, "responsible_refs": [dept_id]}
+            if main:
+                rec["relisted_from_ref"] = main[0]
+            elif not relisted:
+                self.main_listings.append((rec["id"], label))
             if rng.random() < 0.2:
                 rec["related_refs"] = [rng.choice(self.departments)[0]]
             self.put("plan", "elements", rec)
@@ -342,7 +367,15 @@ class Municipality:
         title = f"{city.name}コミュニティ推進計画（第{rng.randint(2, 4)}次）"
         line = d.add(title)
         s = rng.choice([2015, 2019, 2023])
-        d.add(f"計画期間 {s}年度から{s + 8}年度まで。本計画は総合計画の部門別計画として位置付ける。")
+        placed = d.add(f"計画期間 {s}年度から{s + 8}年度まで。本計画は総合計画の部門別計画として位置付ける。")
+        gid, gline, glabel = rng.choice(self.basic_goals)
+        self.links.append({
+            "id": f"{self.prefix}-link-{len(self.links) + 1}", "relation": "serves",
+            "subject": {"ref": f"plan:{comm}", "document": d.doc_id, "lines": placed,
+                        "quote": "本計画は総合計画の部門別計画として位置付ける"},
+            "object": {"ref": f"element:{basic}/{gid}", "document": d.doc_id, "lines": gline, "quote": glabel},
+            "asserted_by": "curator", "confidence": 0.6,
+            "reason_en": "Synthetic: the community plan is a sector plan of the comprehensive plan and serves one of its goals."})
         self.put("plan", "plans", {"id": comm, "lines": [line, line + 1], "kind": "sector-plan", "title": title,
                                    "title_en": f"{city.name_en} community promotion plan", "city": self.code,
                                    "period_start": str(s), "period_end": str(s + 8), "positioned_under_ref": basic})
@@ -361,6 +394,7 @@ class Municipality:
                 self.put("plan", "elements", {"id": f"goal-{g}-measure-{m}", "lines": line, "plan": comm,
                                               "kind": "measure", "number": f"({m})", "label": mlabel,
                                               "parent_ref": f"goal-{g}", "text": text})
+                self.community_measures.append((f"goal-{g}-measure-{m}", line, mlabel))
             base = rng.randint(40, 90)
             line = d.add(f"目標指標 地区会加入率 現状値 {base}% 目標値 {base + 5}%")
             self.put("plan", "indicators", {"id": f"goal-{g}-target", "lines": line, "plan": comm,
@@ -368,6 +402,8 @@ class Municipality:
                                             "label": "地区会加入率", "unit": "%",
                                             "observations": [{"role": "current", "value": base},
                                                              {"role": "target", "value": base + 5}]})
+        if city.index == 0:
+            self.membership_table(d)
         for slug, label in ROLES:
             text = text_of(rng)
             line = d.add(f"{label}　{text}")
@@ -376,6 +412,25 @@ class Municipality:
             if slug == "role-city":
                 rec["responsible_refs"] = [self.code]
             self.put("plan", "elements", rec)
+
+    def membership_table(self, d: Doc) -> None:
+        """A statistics table of association membership by fiscal year, of which the indicator 地区会加入率
+        is the rate (cq-rate-vs-target, cq-statistic-series). Printed by the first municipality only, as
+        only one real community plan prints one: the query matches tables and indicators of every city by
+        label and unit, so a table in every municipality would make its answer grow with N²."""
+        rng = self.rng
+        table = "地区会加入状況"
+        header = d.add(f"{table}\t年度\t加入世帯数\t加入率")
+        rate = rng.uniform(55, 85)
+        for fy in range(2015, 2020):
+            households = rng.randint(20000, 60000)
+            rate = round(max(30.0, rate - rng.uniform(0, 1.5)), 1)
+            line = d.add(f"\t{fy}年度\t{yen(households)}世帯\t{rate}%")
+            for key, measure, value, unit in (("households", "加入世帯数", households, "世帯"),
+                                              ("rate", "加入率", rate, "%")):
+                self.put("plan", "statistics", {
+                    "id": f"membership-{fy}-{key}", "lines": [header, line], "dataset": "association-membership",
+                    "table": table, "measure": measure, "value": value, "unit": unit, "fiscal_year": str(fy)})
 
     def strategy_document(self) -> None:
         rng, city, d = self.rng, self.city, self.doc("strategy-evaluation")
@@ -461,6 +516,16 @@ class Municipality:
         self.put("strategy-evaluation", "indicators", {
             "id": f"{pid}-kpi", "lines": [header, r1, r2, r3], "plan": strat, "kind": "kpi",
             "measures_refs": [pid], "label": label, "unit": unit, "observations": obs})
+        if self.community_measures and (rng.random() < 0.2 or not any(
+                link["relation"] == "measures" for link in self.links)):  # at least one per municipality
+            mid, mline, mlabel = rng.choice(self.community_measures)
+            self.links.append({
+                "id": f"{self.prefix}-link-{len(self.links) + 1}", "relation": "measures",
+                "subject": {"ref": f"indicator:{strat}/{pid}-kpi", "document": d.doc_id, "lines": r1, "quote": label},
+                "object": {"ref": f"element:{self.plan_id('community-plan')}/{mid}",
+                           "document": self.doc("plan").doc_id, "lines": mline, "quote": mlabel},
+                "asserted_by": "curator", "confidence": 0.5,
+                "reason_en": "Synthetic: the strategy KPI counts what the community-plan measure aims at."})
         for m in range(1, rng.randint(1, 2) + 1):
             mid = f"{pid}-measure-{m}"
             mlabel = rng.choice(INITIATIVES)
@@ -628,6 +693,55 @@ def generator_fingerprint() -> str:
     return digest.hexdigest()
 
 
+PLAN_IRI = "https://plankg.org/id/plan/"
+
+
+def examples(m: Municipality, areas: dict[str, Any]) -> dict[str, Any]:
+    """Ids and values of municipality 0, read from its records, that stand in for the real ones of the
+    named queries' examples (bench.run.REAL_TO_SYNTHETIC): each answers its query. Labels as the mapping
+    writes them (``clean_label``), since the queries match them as terms."""
+    recs: dict[str, list[dict[str, Any]]] = {}
+    for by_kind in m.records.values():
+        for kind, records in by_kind.items():
+            recs.setdefault(kind, []).extend(records)
+    basic, comm, strat = m.plan_id("basic-plan"), m.plan_id("community-plan"), m.plan_id("strategy")
+    elements = {(r["plan"], r["id"]): r for r in recs["elements"]}
+    iri = lambda plan, eid: f"{PLAN_IRI}{plan}/{eid}"  # noqa: E731
+    first = lambda plan, kind: next(r for r in recs["elements"] if r["plan"] == plan and r["kind"] == kind)  # noqa: E731
+    adopted = next(r["adopted"] for r in recs["plans"] if r["id"] == basic)  # YYYY-MM
+    month_end = calendar.monthrange(int(adopted[:4]), int(adopted[5:7]))[1]
+
+    def change(ind: dict[str, Any]) -> float:
+        values = {o["role"]: o["value"] for o in ind["observations"]}
+        return values["current"] - values["previous"]
+
+    outcomes = [r for r in recs["indicators"] if r["kind"] == "outcome-indicator"]
+    related = [r for r in recs["elements"] if r["plan"] == basic and r.get("related_plan_refs")]
+    membership = [r for r in recs.get("statistics", []) if r["dataset"] == "association-membership"]
+    measured = next(lk["object"]["ref"] for lk in m.links if lk["relation"] == "measures")
+    served = next(lk["object"]["ref"] for lk in m.links if lk["subject"]["ref"] == f"plan:{comm}")
+    goal_areas = next(e["areas"] for e in areas["classification"] if e["ref"] == f"element:{basic}/goal-1")
+    return {
+        "community_plan": f"{PLAN_IRI}{comm}",
+        # an element with children whose label only municipality 0 prints: the vision of its basic plan
+        "parent_label": clean_label(elements[(basic, "vision")]["label"]),
+        "outcome_label": clean_label(max(outcomes, key=change)["label"]) if outcomes else None,  # the largest rise
+        "adopted_from": f"{adopted}-01", "adopted_to": f"{adopted}-{month_end:02d}",
+        "mayor_term": f"https://plankg.org/id/term/{m.code}/{recs['mayors'][-1]['id']}",
+        "related_policy_number": related[0]["number"] if related else None,
+        "membership_indicator": clean_label(next(r["label"] for r in recs["indicators"]
+                                                 if r["plan"] == comm and r["kind"] == "target-indicator")),
+        "membership_fiscal_year": membership[0]["fiscal_year"] if membership else None,
+        "text_mention": clean_label(m.city.name),  # printed in the label of the vision of its basic plan
+        "community_measure": PLAN_IRI + measured.removeprefix("element:"),
+        "basic_policy": iri(basic, first(basic, "policy")["id"]),
+        "basic_project": iri(basic, first(basic, "project")["id"]),
+        "strategy_project": iri(strat, first(strat, "project")["id"]),
+        "served_goal": PLAN_IRI + served.removeprefix("element:"),
+        "policy_area": goal_areas[0],
+    }
+
+
 def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
     """Write the corpus of ``n`` municipalities under ``out``; returns the manifest."""
     cities = municipalities(n)
@@ -635,9 +749,11 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
     (out / "data" / "reference").mkdir(parents=True, exist_ok=True)
     catalog, links = [], []
     counts: dict[str, int] = {}
+    first_m = None
     for city in cities:
         m = Municipality(city, cities, seed)
         m.generate()
+        first_m = first_m or m
         links.extend(m.links)
         kinds = {"plan": ("comprehensive-plan-chapter", "総合計画 基本計画", "comprehensive plan chapter"),
                  "strategy-evaluation": ("strategy-evaluation", "総合戦略の評価", "strategy evaluation"),
@@ -665,7 +781,8 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
     (out / "data" / "linkage").mkdir(exist_ok=True)
     if links:
         (out / "data" / "linkage" / "links.yaml").write_text(_dump(links), encoding="utf-8")
-    (out / "data" / "linkage" / "policy-areas.yaml").write_text(_dump(policy_areas(cities, seed)), encoding="utf-8")
+    areas = policy_areas(cities, seed)
+    (out / "data" / "linkage" / "policy-areas.yaml").write_text(_dump(areas), encoding="utf-8")
     first = cities[0]
     prefix = f"syn-{first.code}"
     manifest = {
@@ -677,7 +794,8 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
         "example": {"city_code": first.code, "city": f"https://plankg.org/id/city/{first.code}",
                     "basic_plan": f"https://plankg.org/id/plan/{prefix}-basic-plan",
                     "strategy": f"https://plankg.org/id/plan/{prefix}-strategy",
-                    "body": "第1圏域首長懇話会" if n > 1 else None},
+                    "body": "第1圏域首長懇話会" if n > 1 else None,
+                    **examples(first_m, areas)},
     }
     (out / "synthetic.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest

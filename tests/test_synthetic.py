@@ -86,3 +86,19 @@ def test_the_manifest_names_the_generator_version(corpus):
     from mappings.synthetic import generator_fingerprint
 
     assert json.loads((corpus / "synthetic.json").read_text())["generator"] == generator_fingerprint()
+
+
+def test_the_manifest_examples_name_generated_records(corpus):
+    """The stand-ins of the named queries' real examples (bench.run.REAL_TO_SYNTHETIC) are all set and
+    name records of municipality 0; that each answers its query is checked by the benchmark's corpora."""
+    import json
+
+    example = json.loads((corpus / "synthetic.json").read_text())["example"]
+    assert all(value is not None for value in example.values()), example
+    records = load_records(corpus / "data")
+    elements = {f"https://plankg.org/id/plan/{r.record.plan}/{r.record.id}" for r in records.of("elements")}
+    prefix = f"https://plankg.org/id/plan/syn-{example['city_code']}-"
+    for key in ("community_measure", "basic_policy", "basic_project", "strategy_project", "served_goal"):
+        assert example[key] in elements and example[key].startswith(prefix), key
+    assert example["adopted_from"][:7] in {r.record.adopted for r in records.of("plans")}
+    assert example["membership_fiscal_year"] in {r.record.fiscal_year for r in records.of("statistics")}
