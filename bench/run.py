@@ -250,14 +250,16 @@ class NamedCase:
     substituted: list[str] = field(default_factory=list)  # which examples were replaced
 
     def inline(self) -> str:
-        """The query with its parameters as a VALUES block at the start of the outer WHERE group
-        (what a client of a plain SPARQL server would send)."""
+        """The query with its parameters as a VALUES block at the start of every WHERE group, sub-selects
+        included (what a client of a plain SPARQL server would send): a sub-select sees no binding from
+        outside, where the service substitutes the parameter everywhere."""
         if not self.terms:
             return self.text
         names = list(self.terms)
         block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(self.terms[n] for n in names)}) }}\n"
-        m = re.search(r"\bWHERE\s*\{", self.text, re.I) or re.search(r"\{", self.text)
-        return self.text[: m.end()] + "\n  " + block + self.text[m.end():]
+        starts = [m.end() for m in re.finditer(r"\bWHERE\s*\{", self.text, re.I)] or [self.text.index("{") + 1]
+        pieces = [self.text[i:j] for i, j in zip([0, *starts], [*starts, len(self.text)])]
+        return ("\n  " + block).join(pieces)
 
 
 def named_cases(manifest: dict) -> list[NamedCase]:
