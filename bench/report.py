@@ -287,14 +287,18 @@ def render(r: dict, made: list[str]) -> str:
         n, e = lat[-1]
         links = {k: v for k, v in e["latency"]["queries"].items() if k.startswith("link-")}
         if links:
-            worst50 = max(links.items(), key=lambda kv: kv[1]["p50"])
-            worst99 = max(links.items(), key=lambda kv: kv[1]["p99"])
-            ok50 = sum(v["p50"] <= 50 for v in links.values())
-            ok99 = sum(v["p99"] <= 300 for v in links.values())
+            timed = {k: v for k, v in links.items() if v["n"]}  # the others spent their budget in the warm-ups
+            worst50 = max(timed.items(), key=lambda kv: kv[1]["p50"])
+            worst99 = max(timed.items(), key=lambda kv: kv[1]["p99"])
+            ok50 = sum(v["p50"] <= 50 for v in timed.values())
+            ok99 = sum(v["p99"] <= 300 for v in timed.values())
+            beyond = sorted(set(links) - set(timed))
             where = "N=1,741" if n == TARGET_N else f"N={n:,} (largest measured; N=1,741 not built)"
             add(f"| linkage queries (link-*) p50 ≤ 50 ms, p99 ≤ 300 ms at N=1,741 | at {where}: {ok50}/{len(links)} "
-                f"within p50, {ok99}/{len(links)} within p99; worst p50 {worst50[0]} {worst50[1]['p50']:.0f} ms, "
-                f"worst p99 {worst99[0]} {worst99[1]['p99']:.0f} ms | "
+                f"within p50, {ok99}/{len(links)} within p99; "
+                + (f"{len(beyond)} beyond the per-query budget, not timed ({', '.join(beyond)}); " if beyond else "")
+                + f"worst timed p50 {worst50[0]} {worst50[1]['p50']:.0f} ms, "
+                f"worst timed p99 {worst99[0]} {worst99[1]['p99']:.0f} ms | "
                 f"{'met' if ok50 == ok99 == len(links) and n == TARGET_N else 'missed' if ok50 < len(links) or ok99 < len(links) else 'met below N=1,741 only'} |")
         overs = []
         for name, q in e["latency"]["queries"].items():
