@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from .context import MPLAN, SCHEMA, MappingContext, en
+from .context import MPLAN, SCHEMA, MappingContext, decimal_literal, en
 from .linkage import PREDICATES
 from .records import Loaded, Model, RecordError, load_yaml, strip_lines
 
@@ -117,7 +118,7 @@ def map_candidates(ctx: MappingContext, path: Path) -> int:
         g.add((node, MPLAN.linkSubject, subject))
         g.add((node, MPLAN.linkPredicate, CANDIDATE_PREDICATES[cand.relation]))
         g.add((node, MPLAN.linkObject, obj))
-        g.add((node, MPLAN.score, Literal(f"{cand.score:.4f}", datatype=XSD.decimal)))
+        g.add((node, MPLAN.score, decimal_literal(Decimal(f"{cand.score:.4f}"))))
         g.add((node, MPLAN.method, Literal(str((raw.get("generated_by") or {}).get("method", "?")))))
         g.add((node, PROV.wasGeneratedBy, run))
         if cand.shared_terms:

@@ -66,8 +66,30 @@ def date_literal(iso: str) -> Literal:
     return Literal(iso, datatype=datatype)
 
 
+def canonical_decimal(value: Decimal) -> str:
+    """The canonical lexical form of an xsd:decimal (XSD 1.1), the form a SPARQL store serves it in.
+
+    Written in that form, a figure reads the same in the mapped N-Quads, the store, its answers and
+    its dumps; the digits it drops (10.0 → 10) are kept as printed where they were (``printed_decimal``).
+
+    >>> [canonical_decimal(Decimal(t)) for t in ("10.0", "0.2240", "-3.50", "-0.0", "126546", "1E+2")]
+    ['10', '0.224', '-3.5', '0', '126546', '100']
+    """
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def printed_decimal(value: Decimal) -> str | None:
+    """The figure as it was printed when its canonical form drops digits of it (10.0), else None.
+
+    >>> printed_decimal(Decimal("10.0")), printed_decimal(Decimal("10"))
+    ('10.0', None)
+    """
+    return None if str(value) == canonical_decimal(value) else str(value)
+
+
 def decimal_literal(value: Decimal) -> Literal:
-    return Literal(str(value), datatype=XSD.decimal)
+    return Literal(canonical_decimal(value), datatype=XSD.decimal)
 
 
 def ja(text: str) -> Literal:
@@ -208,8 +230,8 @@ class MappingContext:
         g.add((iri, RDF.type, PROV.Entity))
         g.add((iri, RDF.type, OA.SpecificResource))
         g.add((iri, OA.hasSource, doc))
-        g.add((iri, MPLAN.firstLine, Literal(ranges[0][0], datatype=XSD.positiveInteger)))
-        g.add((iri, MPLAN.lastLine, Literal(ranges[-1][1], datatype=XSD.positiveInteger)))
+        g.add((iri, MPLAN.firstLine, Literal(ranges[0][0], datatype=XSD.integer)))
+        g.add((iri, MPLAN.lastLine, Literal(ranges[-1][1], datatype=XSD.integer)))
         quote_node = URIRef(f"{iri}#exact")
         g.add((iri, OA.hasSelector, quote_node))
         g.add((quote_node, RDF.type, OA.TextQuoteSelector))

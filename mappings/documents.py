@@ -28,7 +28,7 @@ def map_documents(ctx: MappingContext) -> None:
         g.add((doc, MPLAN.documentKind, CODE[f"document-kind/{meta.kind}"]))
         g.add((doc, SCHEMA.encodingFormat, Literal("text/plain")))
         g.add((doc, MPLAN.fileName, Literal(meta.file)))
-        g.add((doc, MPLAN.lineCount, Literal(len(source.lines), datatype=XSD.positiveInteger)))
+        g.add((doc, MPLAN.lineCount, Literal(len(source.lines), datatype=XSD.integer)))
         checksum = URIRef(f"{doc}#sha256")
         g.add((doc, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, ja
+from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, ja, printed_decimal
 from .normalize import clean_label, compact
 from .records import Indicator, Loaded, Observation, RecordSet
 
@@ -89,8 +89,9 @@ def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, un
         g.add((obs, SDMX_DIMENSION.refPeriod, period))
     if o.value is not None:
         g.add((obs, SDMX_MEASURE.obsValue, decimal_literal(o.value)))
-    if o.value_text:
-        g.add((obs, MPLAN.valueAsPrinted, Literal(clean_label(o.value_text))))
+    printed = clean_label(o.value_text) if o.value_text else printed_decimal(o.value) if o.value is not None else None
+    if printed:
+        g.add((obs, MPLAN.valueAsPrinted, Literal(printed)))
     if unit is not None:
         g.add((obs, SDMX_ATTRIBUTE.unitMeasure, unit))
     data_period = ctx.period(fiscal_year=o.refers_to_fiscal_year, year=o.refers_to_year)

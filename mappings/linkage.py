@@ -8,10 +8,12 @@ confidence.
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from decimal import Decimal
 
-from .context import MPLAN, MappingContext, en
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
+
+from .context import MPLAN, MappingContext, decimal_literal, en
 from .records import Link, LinkSide, RecordSet
 
 PREDICATES = {
@@ -46,7 +48,7 @@ def map_links(ctx: MappingContext, records: RecordSet) -> None:
         g.add((node, MPLAN.linkObject, obj))
         g.add((node, MPLAN.subjectEvidence, ctx.passage(link.subject.document, link.subject.lines)))
         g.add((node, MPLAN.objectEvidence, ctx.passage(link.object.document, link.object.lines)))
-        g.add((node, MPLAN.confidence, Literal(str(link.confidence), datatype=XSD.decimal)))
+        g.add((node, MPLAN.confidence, decimal_literal(Decimal(str(link.confidence)))))
         g.add((node, RDFS.comment, en(link.reason_en)))
         if link.asserted_by == "document":
             g.add((node, PROV.wasAttributedTo, ctx.iri("document", link.subject.document)))

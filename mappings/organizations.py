@@ -95,7 +95,7 @@ def _map_mayor(ctx: MappingContext, loaded: Loaded) -> None:
     g.add((term, ORG.organization, city))
     g.add((term, ORG.role, role))
     g.add((term, MPLAN.post, post))
-    g.add((term, MPLAN.ordinal, Literal(parse_ordinal(m.ordinal_text), datatype=XSD.positiveInteger)))
+    g.add((term, MPLAN.ordinal, Literal(parse_ordinal(m.ordinal_text), datatype=XSD.integer)))
     g.add((term, MPLAN.ordinalAsPrinted, Literal(m.ordinal_text)))
     g.add((term, RDFS.label, Literal(f"第{parse_ordinal(m.ordinal_text)}代市長 {clean_label(m.name)}", lang="ja")))
     g.add((term, ORG.memberDuring, ctx.interval(m.start, m.end)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from .context import MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, date_literal, decimal_literal, ja
+from .context import MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, date_literal, decimal_literal, ja, printed_decimal
 from .normalize import clean_label
 from .records import Loaded, RecordSet, Statistic
 
@@ -27,6 +27,8 @@ def _map_statistic(ctx: MappingContext, loaded: Loaded) -> None:
     g.add((obs, QB.dataSet, dataset))
     g.add((obs, MPLAN.measureLabel, ja(s.measure)))
     g.add((obs, SDMX_MEASURE.obsValue, decimal_literal(s.value)))
+    if (printed := printed_decimal(s.value)) is not None:
+        g.add((obs, MPLAN.valueAsPrinted, Literal(printed)))
     if s.unit:
         g.add((obs, SDMX_ATTRIBUTE.unitMeasure, ctx.unit_iri(s.unit)))
     period = ctx.period(fiscal_year=s.fiscal_year, year=s.year)

@@ -7,13 +7,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from decimal import Decimal
+
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from mappings.build import BuildConfig, map_records, validate
-from mappings.context import MPLAN, NQuadsSink
+from mappings.context import MPLAN, NQuadsSink, canonical_decimal
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://plankg.org/"
@@ -40,6 +44,40 @@ def test_the_streamed_quads_are_the_mapped_dataset(mapped):
     streamed, n_streamed = map_records(config, NQuadsSink(out))
     assert n_streamed == n_records and streamed.origin == ctx.origin
     assert quads(out.getvalue()) == quads(ctx.dataset.serialize(format="nquads"))
+
+
+def test_the_store_serves_every_literal_as_it_was_mapped(mapped):
+    """A store keeps literals in canonical form ("10.0"^^xsd:decimal → "10", xsd:positiveInteger →
+    xsd:integer): the mapping writes them so, and the answers and dumps say what the graph says."""
+    _, ctx, _ = mapped
+    text = ctx.dataset.serialize(format="nquads")
+    store = ox.Store()
+    store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
+    def literals(quads):  # blank nodes are relabelled by the store: compared as one term
+        return {("_:" if isinstance(q.subject, ox.BlankNode) else q.subject, q.predicate, q.object, q.graph_name)
+                for q in quads if isinstance(q.object, ox.Literal)}
+    written = literals(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))
+    assert written - literals(store) == set()
+    served = literals(store)
+    values = {o.value for _, p, o, _ in served if p.value.endswith("#obsValue")}
+    assert {"10", "72"} <= values and not {"10.0", "72.0"} & values  # printed 10.0 % (Hitachi), 72.0 % (Mito)
+
+
+def test_a_figure_printed_with_digits_the_canonical_form_drops_keeps_them_as_printed(mapped):
+    _, ctx, _ = mapped
+    obs = URIRef(BASE + "id/plan/hitachi-comprehensive-plan/indicator/target-volunteer-participation/target/fy2026")
+    def values(predicate):
+        return {str(o) for _, _, o, _ in ctx.dataset.quads((obs, predicate, None, None))}
+    assert values(URIRef("http://purl.org/linked-data/sdmx/2009/measure#obsValue")) == {"10"}
+    assert values(MPLAN.valueAsPrinted) == {"10.0"}
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=6, min_value=-10**12, max_value=10**12))
+def test_canonical_decimals_are_the_form_the_store_keeps(value: Decimal):
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"),
+                      ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))))
+    assert next(iter(store)).object.value == canonical_decimal(value)
 
 
 def test_the_real_graph_conforms(mapped):

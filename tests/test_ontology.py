@@ -348,19 +348,19 @@ EXAMPLE = """
     dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2020"^^xsd:gYear ; dcat:endDate "2024"^^xsd:gYear ] ;
     schema:encodingFormat "text/plain" ;
     spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "SHA256" ] ;
-    mplan:lineCount "LINECOUNT"^^xsd:positiveInteger .
+    mplan:lineCount "LINECOUNT"^^xsd:integer .
 
 <id/passage/mito-strategy-evaluation-2022/L11-L11> a prov:Entity , oa:SpecificResource ;
     oa:hasSource <id/document/mito-strategy-evaluation-2022> ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "EXACT11" ] ,
         [ a oa:FragmentSelector ; rdf:value "line=10,11" ; dct:conformsTo <http://tools.ietf.org/rfc/rfc5147> ] ;
-    mplan:firstLine "11"^^xsd:positiveInteger ; mplan:lastLine "11"^^xsd:positiveInteger .
+    mplan:firstLine "11"^^xsd:integer ; mplan:lastLine "11"^^xsd:integer .
 
 <id/passage/mito-strategy-evaluation-2022/L29-L31> a prov:Entity , oa:SpecificResource ;
     oa:hasSource <id/document/mito-strategy-evaluation-2022> ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "EXACT29" ] ,
         [ a oa:FragmentSelector ; rdf:value "line=28,31" ; dct:conformsTo <http://tools.ietf.org/rfc/rfc5147> ] ;
-    mplan:firstLine "29"^^xsd:positiveInteger ; mplan:lastLine "31"^^xsd:positiveInteger .
+    mplan:firstLine "29"^^xsd:integer ; mplan:lastLine "31"^^xsd:integer .
 
 <id/plan/mito-strategy-2> a mplan:Plan , prov:Entity ;
     dct:title "水戸市まち・ひと・しごと創生総合戦略（第2次）"@ja ;
@@ -595,7 +595,7 @@ def test_in_office_term_without_end(shapes):
         (role, RDF.type, ORG.Role),
         (term, RDF.type, ORG.Membership), (term, ORG.member, person), (term, ORG.organization, iri("id/city/082015")),
         (term, ORG.role, role), (term, MPLAN.post, post),
-        (term, MPLAN.ordinal, Literal(19, datatype=XSD.positiveInteger)), (term, MPLAN.ordinalAsPrinted, Literal("19")),
+        (term, MPLAN.ordinal, Literal(19, datatype=XSD.integer)), (term, MPLAN.ordinalAsPrinted, Literal("19")),
         (term, ORG.memberDuring, interval), (term, MPLAN.inOffice, Literal(True)),
         (interval, RDF.type, TIME.ProperInterval), (interval, TIME.hasBeginning, begin),
         (begin, RDF.type, TIME.Instant), (begin, TIME.inXSDgYearMonth, Literal("2011-05", datatype=XSD.gYearMonth)),
