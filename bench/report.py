@@ -406,10 +406,11 @@ PROFILE_NOTES = """From the stage times above and cProfile runs on the synthetic
    the shapes read at most 2 hops forward from a focus node (computed from the shapes: no inverse or
    unbounded path, no `sh:targetObjectsOf`), so a partition of named graphs plus a 2-hop halo of whole
    subjects gives each of its focus nodes the whole-graph verdict. It failed on the data source, not
-   the logic: the pyoxigraph store normalises literals (`"8"^^xsd:positiveInteger` is read back as
-   `xsd:integer`), so the partitions cannot be cut from the store, and the mapped text's blank-node
-   labels differ from the store's, so cutting them from the text needs a blank-node-aware pass of its
-   own. Not shipped.
+   the logic: the store then rewrote literals to canonical form (`"8"^^xsd:positiveInteger` read back
+   as `xsd:integer`), so partitions cut from it gave false datatype violations. After this run the
+   mapping writes every literal in the form the store keeps (`tests/test_build.py` checks it on the
+   real graph), which removes that blocker: cutting the partitions from the store is the next step,
+   not yet built or measured.
 3. **Materialise** is the largest stage at N=1,741 (538 s): six closure rules as CONSTRUCTs over the
    union graph, the new triples bulk-inserted. Tried: `MINUS` instead of `FILTER NOT EXISTS` (same
    answers, no gain at N=100); SPARQL UPDATE `INSERT … USING <every graph>` (one rule took 590 s at
