@@ -17,7 +17,8 @@ RDF (new terms, for the ontology: ``mplan:policyArea``, ``mplan:sdgAlignment``, 
   the reason: ``mplan:sdgAlignment <concept/sdg/N.M>``, a ``mplan:SdgAlignment`` with
   ``mplan:sdgTarget`` (the goal or target IRI), ``mplan:sdgGoal`` (its goal IRI) and ``rdfs:comment``
   (the reason, @en, and @ja when given). An element more specific than its areas gets the same
-  qualified node ``<element>/sdg/N.M`` (no relatedMatch: an element is not a concept);
+  qualified node ``<element>/sdg/N.M`` and the plain ``dct:subject <http://metadata.un.org/sdg/N.M>`` (no
+  relatedMatch: an element is not a concept);
 - SDG goal IRIs get ``rdfs:label`` @ja @en and ``skos:notation``;
 - ``element mplan:policyArea concept`` (also on a classified plan): the explicit entries in
   ``{base}graph/linkage``; the inherited ones in ``{base}graph/inferred/policy-area-inherited``, a
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .context import CODE, MPLAN, MappingContext, en, ja
 from .records import RecordError, RecordSet, load_yaml, strip_lines
@@ -50,9 +51,9 @@ FILE = Path("linkage") / "policy-areas.yaml"
 RULE_QUERY = """CONSTRUCT {{ ?x mplan:policyArea ?area }} WHERE {{
   ?x a mplan:PlanElement .
   FILTER NOT EXISTS {{ GRAPH <{linkage}> {{ ?x mplan:policyArea ?own }} }}
-  ?x mplan:partOf+ ?ancestor .
+  ?x mplan:parent+ ?ancestor .
   GRAPH <{linkage}> {{ ?ancestor mplan:policyArea ?area }}
-  FILTER NOT EXISTS {{ ?x mplan:partOf+ ?nearer . ?nearer mplan:partOf+ ?ancestor .
+  FILTER NOT EXISTS {{ ?x mplan:parent+ ?nearer . ?nearer mplan:parent+ ?ancestor .
                       GRAPH <{linkage}> {{ ?nearer mplan:policyArea ?other }} }}
 }}"""
 
@@ -258,6 +259,8 @@ def map_policy_areas(ctx: MappingContext, records: RecordSet, areas_path: Path) 
         if entry.sdg:
             subject = ctx.plan(entry.ref[5:]) if entry.ref.startswith("plan:") else ctx.element(*entry.ref[8:].split("/", 1))
             for alignment in entry.sdg:
+                # the plain statement a cold query asks, beside the qualified node with the reason
+                g.add((subject, DCTERMS.subject, sdg_iri(alignment.target)))
                 _align(g, subject, URIRef(f"{subject}/sdg/{alignment.target}"), alignment)
 
     rule_graph = ctx.graph(f"inferred/{RULE}")

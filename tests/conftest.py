@@ -32,8 +32,9 @@ OVERVIEW_GRAPH = BASE + "graph/mito-overview-2023"
 FIXTURE_TRIPLES = 41  # triples in service.trig: 24 in the reference graph, 17 in the overview graph
 UPDATE_TOKEN = "test-token-b9f4e2c7a1"
 
-# The real-graph fixtures (tests/conftest_pages.py), registered once so the graph is built once per session.
-pytest_plugins = ["conftest_pages"]
+# The real-graph fixtures (tests/conftest_pages.py) and the test servers (tests/conftest_backends.py),
+# registered once so the graph is built once per session.
+pytest_plugins = ["conftest_pages", "conftest_backends"]
 
 
 def build_store(root: Path) -> Path:
