@@ -1,13 +1,13 @@
 """The audit-trail report: from a goal, a plan or a city down to the figures, each with its source.
 
 For a plan element (typically a basic goal) the report walks the element and everything that is
-``mplan:partOf`` it (policies, measures, projects), and for each item shows its responsible and
+``mplan:partOfTransitive`` it (policies, measures, projects), and for each item shows its responsible and
 related departments, the indicators that ``mplan:measures`` it (with a chart of the baseline, target,
 expected and actual values by year), its budget and settlement (thousand yen, with the execution
 rate) and every cross-plan element that ``mplan:serves`` it. A plan report covers all the plan's
 elements (its top-level goals first), a city report all the plans the city publishes.
 
-Every item carries its evidence: ``prov:wasDerivedFrom`` → passage → ``oa:hasSelector/oa:exact``
+Every item carries its evidence: its description (``^foaf:primaryTopic``) ``prov:wasDerivedFrom`` → passage → ``oa:hasSelector/oa:exact``
 (the verbatim lines), the document title and the line ranges (from the RFC 5147 fragment
 selectors), and a link to its IRI (a local path when the IRI is under ``base_iri``).
 
@@ -52,6 +52,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
 PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
@@ -91,8 +92,12 @@ def engine_select(engine: Any) -> RunSelect:
 
 
 def store_select(store: Any) -> RunSelect:
-    """``run_select`` over a pyoxigraph Store, with the union of its graphs as the default graph."""
+    """``run_select`` over a pyoxigraph Store, its default graph the merge of its graphs (kgservice.merge)."""
     import pyoxigraph as ox
+
+    from kgservice.merge import query_options
+
+    options = query_options(store)
 
     def term(text: str) -> Any:
         quads = list(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))
@@ -100,7 +105,7 @@ def store_select(store: Any) -> RunSelect:
 
     def run(query: str, substitutions: dict[str, str]) -> list[dict[str, str]]:
         subs = {ox.Variable(k): term(v) for k, v in substitutions.items()}
-        solutions = store.query(query, substitutions=subs, use_default_graph_as_union=True)
+        solutions = store.query(query, substitutions=subs, **options)
         names = [v.value for v in solutions.variables]
         rows = []
         for solution in solutions:
@@ -126,8 +131,8 @@ def nt_iri(iri: str) -> str:
 
 # The set of nodes (?x) a report covers: the root and everything part of it, or for a city every
 # plan it publishes and everything part of those. Chosen by the root's kind; never holds an IRI.
-SCOPE_TREE = "?x mplan:partOf* ?this ."
-SCOPE_CITY = "?this a mplan:LocalGovernment . ?plan dct:publisher ?this ; a mplan:Plan . ?x mplan:partOf* ?plan ."
+SCOPE_TREE = "?x mplan:parent* ?this ."
+SCOPE_CITY = "?this a mplan:LocalGovernment . ?plan dct:publisher ?this ; a mplan:Plan . ?x mplan:parent* ?plan ."
 
 Q_ROOT = PREFIXES + """
 SELECT ?this ?type ?labelJa ?labelEn WHERE {
@@ -139,8 +144,8 @@ SELECT ?this ?type ?labelJa ?labelEn WHERE {
 # The chain of elements and the plan above an element root (breadcrumb).
 Q_ANCESTORS = PREFIXES + """
 SELECT ?this ?a ?labelJa (COUNT(DISTINCT ?above) AS ?depth) WHERE {
-  ?this mplan:partOf ?a .
-  OPTIONAL { ?a mplan:partOf ?above }
+  ?this mplan:partOfTransitive ?a .
+  OPTIONAL { ?a mplan:partOfTransitive ?above }
   OPTIONAL { ?a rdfs:label ?labelJa FILTER(lang(?labelJa) = "ja") }
 } GROUP BY ?this ?a ?labelJa"""
 
@@ -149,7 +154,7 @@ SELECT DISTINCT ?this ?x ?isPlan ?kind ?parent ?labelJa ?labelEn ?number ?plan ?
   {SCOPE}
   BIND(EXISTS { ?x a mplan:Plan } AS ?isPlan)
   OPTIONAL { ?x mplan:elementKind ?kind }
-  OPTIONAL { ?x mplan:partOf ?parent FILTER NOT EXISTS { ?x mplan:partOf ?mid . ?mid mplan:partOf ?parent } }
+  OPTIONAL { ?x mplan:parent ?parent }
   OPTIONAL { ?x rdfs:label ?labelJa FILTER(lang(?labelJa) = "ja") }
   OPTIONAL { ?x rdfs:label ?labelEn FILTER(langMatches(lang(?labelEn), "en")) }
   OPTIONAL { ?x mplan:displayNumber ?number }
@@ -179,15 +184,15 @@ SELECT DISTINCT ?this ?x ?ind ?indType ?labelJa ?labelEn ?number ?unitLabel ?sur
   OPTIONAL { ?ind mplan:unitAsPrinted ?unitLabel }
   OPTIONAL { ?ind mplan:survey ?survey }
   OPTIONAL {
-    ?obs mplan:indicator ?ind ; mplan:observationRole ?role .
-    OPTIONAL { ?obs sdmx-dimension:refPeriod ?period .
-               OPTIONAL { ?period time:hasBeginning/time:inXSDDate ?start }
-               OPTIONAL { ?period mplan:fiscalYear ?fy } }
-    OPTIONAL { ?obs sdmx-measure:obsValue ?value }
+    # the column's period (an observation has one; a qb:Slice of the series has none)
+    ?obs mplan:indicator ?ind ; mplan:observationRole ?role ; mplan:columnPeriod ?period .
+    OPTIONAL { ?period time:hasBeginning/time:inXSDDate ?start }
+    OPTIONAL { ?period mplan:fiscalYear ?fy }
+    OPTIONAL { ?obs sdmx-measure:obsValue ?value FILTER(?value = ?value) }  # NaN: no number printed
     OPTIONAL { ?obs mplan:valueAsPrinted ?printed }
     OPTIONAL { ?obs mplan:progressStatus/skos:prefLabel ?statusLabel FILTER(lang(?statusLabel) = "ja") }
     OPTIONAL { ?obs mplan:trend ?trend }
-    OPTIONAL { ?obs mplan:dataPeriod ?dp .
+    OPTIONAL { ?obs sdmx-dimension:refPeriod ?dp FILTER(?dp != ?period)  # the period printed beside the value
                OPTIONAL { ?dp time:hasBeginning/time:inXSDDate ?dataStart }
                OPTIONAL { ?dp mplan:fiscalYear ?dataFy } }
     OPTIONAL { ?obs skos:note ?note }
@@ -201,7 +206,7 @@ SELECT DISTINCT ?this ?x ?obs ?fy ?budget ?settlement ?unitLabel WHERE {
   OPTIONAL { ?period mplan:fiscalYear ?fy }
   OPTIONAL { ?obs mplan:budgetAmount ?budget }
   OPTIONAL { ?obs mplan:settlementAmount ?settlement }
-  OPTIONAL { ?obs sdmx-attribute:unitMeasure/skos:prefLabel ?unitLabel FILTER(lang(?unitLabel) = "ja") }
+  OPTIONAL { ?obs mplan:unitAsPrinted ?unitLabel }
 }"""
 
 # Elements (or whole plans) of other plans that serve an element of the report, as asserted by a
@@ -247,18 +252,22 @@ _ITEM_PATH = ("(^mplan:measures|^mplan:measures/^mplan:indicator|^mplan:project|
               "|mplan:relatedUnit|^mplan:serves|^mplan:linkObject|^mplan:measures/^mplan:linkSubject"
               "|^mplan:measures/mplan:measures)?")  # the other elements an indicator also measures
 
+# A thing's passages are those of its descriptions (foaf:primaryTopic it); a link assertion is its
+# own description (it is prov:wasDerivedFrom its passages directly).
+_FROM_PASSAGE = "(^foaf:primaryTopic)?/prov:wasDerivedFrom"
+
 Q_ITEM_PASSAGES = PREFIXES + """
 SELECT DISTINCT ?this ?item ?passage WHERE {
   {SCOPE}
   ?x """ + _ITEM_PATH + """ ?item .
-  ?item prov:wasDerivedFrom ?passage .
+  ?item """ + _FROM_PASSAGE + """ ?passage .
 }"""
 
 Q_PASSAGES = PREFIXES + """
 SELECT DISTINCT ?this ?passage ?doc ?docTitle ?exact ?fragment ?first ?last WHERE {
   {SCOPE}
   ?x """ + _ITEM_PATH + """ ?item .
-  ?item prov:wasDerivedFrom ?passage .
+  ?item """ + _FROM_PASSAGE + """ ?passage .
   OPTIONAL { ?passage oa:hasSource ?doc OPTIONAL { ?doc dct:title ?docTitle FILTER(lang(?docTitle) = "ja") } }
   OPTIONAL { ?passage oa:hasSelector ?q . ?q oa:exact ?exact }
   OPTIONAL { ?passage oa:hasSelector ?f . ?f rdf:value ?fragment FILTER(STRSTARTS(STR(?fragment), "line=")) }

@@ -1,5 +1,5 @@
 """The build: records → RDF (streamed out as N-Quads) → a new on-disk pyoxigraph store → SHACL gate
-→ closures and dumps.
+→ closures → the default graph as the merge of the named graphs (kgservice.merge) → dumps.
 
 Nothing is replaced unless every step passes: the store and the dumps are
 written into new directories and switched in with an atomic rename of a
@@ -30,6 +30,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from kgservice import merge
+
 from .candidates import map_candidates
 from .context import MappingContext, NQuadsSink
 from .documents import map_cities, map_documents
@@ -48,7 +50,8 @@ from .verify import check_all
 
 DEFAULT_BASE = "https://plankg.org/"
 
-# Dump file name → pyoxigraph format; Turtle and N-Triples hold the union of the graphs.
+# Dump file name → pyoxigraph format; the dataset formats hold the named graphs, Turtle the default
+# graph (their merge: each triple once).
 DUMPS = {
     "plankg.nq": ox.RdfFormat.N_QUADS,
     "plankg.trig": ox.RdfFormat.TRIG,
@@ -95,15 +98,18 @@ class BuildReport:
     dumps: dict[str, int] = field(default_factory=dict)
     inferred: dict[str, int] = field(default_factory=dict)  # new triples per inference rule
     void: dict = field(default_factory=dict)                 # VoID statistics (kgservice.catalog)
+    default_triples: int = 0  # distinct triples of the default graph (the merge): what VoID and DCAT publish
 
     built_at: str = ""
 
     @property
     def triples(self) -> int:
+        """Triples summed over the named graphs: one stated in two graphs counts twice (see default_triples)."""
         return sum(self.triples_per_graph.values())
 
     def as_json(self) -> dict:
         return {"built_at": self.built_at, "records": self.records, "triples": self.triples,
+                "default_triples": self.default_triples,
                 "triples_per_graph": self.triples_per_graph, "instances_per_class": self.instances_per_class,
                 "inferred": self.inferred, "void": self.void, "dumps": self.dumps}
 
@@ -126,6 +132,7 @@ def map_records(config: BuildConfig, sink: NQuadsSink | None = None) -> tuple[Ma
     ctx = MappingContext(config.base_iri, catalog) if sink is None else MappingContext(config.base_iri, catalog, sink)
     ctx.plan_ids = {r.record.id for r in records.of("plans")}
     ctx.org_ids = {r.record.id for r in records.of("organizations")}
+    ctx.units, ctx.breakdowns = records.units, records.breakdowns  # data/reference tables of the cubes
     try:
         map_cities(ctx, records.cities)
         map_documents(ctx)
@@ -175,6 +182,8 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
         _reject(store_dir, violations, ctx.origin)
     progress("materialising closures")
     report = BuildReport(records=n_records, inferred=close(store, config.base_iri))
+    progress("merging the graphs into the default graph")
+    report.default_triples = merge.write_merge(store)
     add_statistics(report, store, config.base_iri)
     progress("writing dumps")
     dumps_dir = write_dumps(store, config)
@@ -231,10 +240,12 @@ def close(store: ox.Store, base_iri: str) -> dict[str, int]:
 
 
 def add_statistics(report: BuildReport, store: ox.Store, base_iri: str) -> None:
-    """Triples per graph, instances per class and the VoID figures, into ``report``."""
+    """Triples per graph, instances per class and the VoID figures, into ``report``. Everything but the
+    per-graph counts is read from the default graph, the merge: a triple of two graphs counts once."""
     per_graph = _counts(store, "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key")
     report.triples_per_graph = {graph.value: per_graph.get(graph.value, 0) for graph in store.named_graphs()}
-    classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None))
+    classes = Counter(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None,
+                                                                          ox.DefaultGraph()))
     report.instances_per_class = dict(sorted(classes.items()))
     report.void = _void_statistics(store, base_iri)
 
@@ -252,17 +263,15 @@ def write_dumps(store: ox.Store, config: BuildConfig) -> Path:
 
 
 def _dump_files(store: ox.Store, dumps_dir: Path) -> Iterator[Path]:
-    """Each file of DUMPS as soon as it is written."""
-    union = None
+    """Each file of DUMPS as soon as it is written: the named graphs, or the default graph (the merge)."""
     for name, fmt in DUMPS.items():
         path = dumps_dir / name
         if fmt == ox.RdfFormat.N_QUADS:
             _write_stable_nquads(store, path)  # identical bytes for identical data
         elif fmt.supports_datasets:
-            store.dump(output=str(path), format=fmt)
+            ox.serialize(merge.named_quads(store), output=str(path), format=fmt)
         else:
-            union = _union_of_graphs(store) if union is None else union
-            union.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph())
+            store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph())
         yield path
 
 
@@ -319,11 +328,12 @@ def switch(root: Path, target: Path) -> None:
 
 
 def _void_statistics(store: ox.Store, base_iri: str) -> dict:
-    """Figures VoID publishes: triples per property, entities (resources under id/), links out."""
-    properties = _counts(store, "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?key ?o } } GROUP BY ?key")
-    entities = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    """Figures VoID publishes, over the default graph (the merge): triples per property, entities
+    (resources under id/), links out."""
+    properties = _counts(store, "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key")
+    entities = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
                                          f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base_iri}id/")) }}')))["n"].value)
-    same_as = "http://www.w3.org/2002/07/owl#sameAs"
+    same_as = "http://www.w3.org/2004/02/skos/core#exactMatch"  # city → its Wikidata territory item
     area = "https://plankg.org/def/mplan#standardAreaCode"
     links = {"http://www.wikidata.org/entity/": properties.get(same_as, 0),
              "http://data.e-stat.go.jp/lod/sac/": properties.get(area, 0)}
@@ -338,7 +348,7 @@ def _gzip_file(path: Path) -> None:
 
 
 def _counts(store: ox.Store, query: str) -> dict[str, int]:
-    """``?key`` → ``?n`` of an aggregate query over the named graphs (every quad is in one)."""
+    """``?key`` → ``?n`` of an aggregate query."""
     return {row["key"].value: int(row["n"].value) for row in store.query(query)}
 
 
@@ -351,7 +361,7 @@ def _write_stable_nquads(store: ox.Store, path: Path) -> None:
     file. ``LC_ALL=C sort`` orders the bytes as Python would, in bounded memory (spilling to disk).
     """
     unsorted, kept = path.with_name(path.name + ".unsorted"), path.with_name(path.name + ".kept")
-    store.dump(output=str(unsorted), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(merge.named_quads(store), output=str(unsorted), format=ox.RdfFormat.N_QUADS)
     with unsorted.open("rb") as lines, kept.open("wb") as out:
         out.writelines(line for line in lines if not _holds_blank_node(line))
         out.writelines(_canonical_blank_quads(store))
@@ -374,10 +384,11 @@ def _canonical_blank_quads(store: ox.Store) -> Iterator[bytes]:
     from rdflib.compare import to_canonical_graph
 
     blank = Graph()
-    # (graph names are never blank here: every graph is {base}graph/…); the scan runs in the store
+    # (graph names are never blank here: every graph is {base}graph/…; the default graph, the merge, is
+    # no part of the dump); the scan runs in the store
     for subject, predicate, obj, graph_name in store.query(
-            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isBlank(?s) || isBlank(?o)) }"):
-        graph = "" if graph_name is None else f" {graph_name}"
+            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }"):
+        graph = f" {graph_name}"
         blank.add(tuple(BNode(t.value) if isinstance(t, ox.BlankNode) else Literal(text)
                         for t, text in ((subject, str(subject)), (None, f"{predicate}{graph}"),
                                         (obj, str(obj)))))
@@ -385,14 +396,6 @@ def _canonical_blank_quads(store: ox.Store) -> Iterator[bytes]:
         predicate, _, graph = str(pg).partition(" ")
         term = lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)  # noqa: E731
         yield f"{term(s)} {predicate} {term(o)}{' ' + graph if graph else ''} .\n".encode("utf-8")
-
-
-def _union_of_graphs(store: ox.Store) -> ox.Store:
-    """The union of all graphs as the default graph of an in-memory store (duplicates across graphs folded),
-    for the triple formats."""
-    union = ox.Store()
-    union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
-    return union
 
 
 def _new_dir(root: Path) -> Path:

@@ -8,6 +8,7 @@ fails the build with the record named (see ``resolve``).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TextIO
@@ -40,19 +41,6 @@ PREFIXES = {
     "spdx": SPDX, "org": ORG, "time": TIME, "skos": SKOS, "prov": PROV, "dct": DCTERMS, "dcat": DCAT,
     "foaf": FOAF, "owl": OWL, "xsd": XSD, "rdfs": RDFS, "wd": WIKIDATA,
 }
-
-# Printed units and the slug of their unit IRI.
-UNIT_SLUGS = {
-    "%": ("percent", "percent"), "百万円": ("million-yen", "million yen"), "千円": ("thousand-yen", "thousand yen"),
-    "円": ("yen", "yen"), "人": ("person", "persons"), "名": ("person", "persons"), "件": ("case", "cases"),
-    "事業所": ("establishment", "establishments"), "団体等": ("organization", "organisations"),
-    "団体": ("organization", "organisations"), "世帯": ("household", "households"), "点": ("point", "points"),
-    "回": ("time", "times"), "地区": ("district", "districts"), "箇所": ("place", "places"),
-    "施設": ("facility", "facilities"), "台": ("vehicle", "vehicles"), "km²": ("square-kilometre", "km²"),
-    "億円": ("hundred-million-yen", "hundred million yen"), "万円": ("ten-thousand-yen", "ten thousand yen"),
-    "社": ("company", "companies"), "校": ("school", "schools"), "ページ": ("page", "pages"),
-}
-
 
 def date_literal(iso: str) -> Literal:
     """A date typed by its precision.
@@ -137,6 +125,8 @@ class MappingContext:
     _pending_refs: list[tuple[URIRef, str, Loaded]] = field(default_factory=list)
     _passages: set[URIRef] = field(default_factory=set)
     _labels: dict[tuple[URIRef, str], Literal] = field(default_factory=dict)
+    units: dict = field(default_factory=dict)       # printed unit → records.Unit (data/reference/units.yaml)
+    breakdowns: dict = field(default_factory=dict)  # printed subgroup → records.Breakdown
 
     def __post_init__(self) -> None:
         for prefix, ns in PREFIXES.items():
@@ -185,10 +175,6 @@ class MappingContext:
     def calendar_year(self, year: str) -> URIRef:
         return self.iri("period", f"y{year}")
 
-    def unit(self, printed: str) -> URIRef:
-        slug, _ = UNIT_SLUGS.get(printed.strip(), (printed.strip(), printed.strip()))
-        return self.iri("unit", slug)
-
     # --- definitions and references --------------------------------------------
     def define(self, iri: URIRef) -> URIRef:
         self.defined.add(iri)
@@ -216,43 +202,83 @@ class MappingContext:
         graph.add((iri, RDFS.label if first == literal else SKOS.altLabel, literal))
 
     # --- provenance ---------------------------------------------------------------
-    def passage(self, document: str, spec) -> URIRef:
-        """The passage of ``spec`` lines in ``document``, added to the document graph once."""
+    def passages(self, document: str, spec) -> list[URIRef]:
+        """One passage (oa:SpecificResource) per contiguous line range of ``spec`` in ``document``.
+
+        Web Annotation reads several selectors of one resource as alternatives, so a range is a
+        passage of its own, and its oa:exact is the text of its lines: a substring of the document.
+        The IRI a list of ranges had before (``L28-L28_L98-L100``) is kept, ``dct:hasPart`` and
+        ``dct:isReplacedBy`` its ranges, so that it still resolves.
+        """
         ranges = parse_lines(spec)
-        key = "_".join(f"L{a}-L{b}" for a, b in ranges)
-        iri = self.iri("passage", document, key)
+        parts = [self._passage(document, first, last) for first, last in contiguous(ranges)]
+        if len(ranges) > 1:
+            old = self.iri("passage", document, "_".join(f"L{a}-L{b}" for a, b in ranges))
+            if old not in self._passages:
+                self._passages.add(old)
+                g = self.graph(document)
+                g.add((old, RDFS.label, Literal(f"{document} lines {spec_text(ranges)} (several passages)", lang="en")))
+                for part in parts:
+                    g.add((old, DCTERMS.hasPart, part))
+                    g.add((old, DCTERMS.isReplacedBy, part))
+        return parts
+
+    def passage(self, document: str, spec) -> URIRef:
+        """The passage of a single line range (``passages`` for a spec of several ranges)."""
+        parts = self.passages(document, spec)
+        if len(parts) != 1:
+            raise ValueError(f"{document} lines {spec!r}: several ranges are several passages (use passages)")
+        return parts[0]
+
+    def _passage(self, document: str, first: int, last: int) -> URIRef:
+        iri = self.iri("passage", document, f"L{first}-L{last}")
         if iri in self._passages:
             return iri
         self._passages.add(iri)
-        source = self.catalog[document]
         g = self.graph(document)
-        doc = self.iri("document", document)
         g.add((iri, RDF.type, PROV.Entity))
         g.add((iri, RDF.type, OA.SpecificResource))
-        g.add((iri, OA.hasSource, doc))
-        g.add((iri, MPLAN.firstLine, Literal(ranges[0][0], datatype=XSD.integer)))
-        g.add((iri, MPLAN.lastLine, Literal(ranges[-1][1], datatype=XSD.integer)))
+        g.add((iri, OA.hasSource, self.iri("document", document)))
+        g.add((iri, MPLAN.firstLine, Literal(first, datatype=XSD.integer)))
+        g.add((iri, MPLAN.lastLine, Literal(last, datatype=XSD.integer)))
         quote_node = URIRef(f"{iri}#exact")
         g.add((iri, OA.hasSelector, quote_node))
         g.add((quote_node, RDF.type, OA.TextQuoteSelector))
-        g.add((quote_node, OA.exact, Literal(source.passage(ranges))))
-        for first, last in ranges:
-            frag = URIRef(f"{iri}#line={first - 1},{last}")
-            g.add((iri, OA.hasSelector, frag))
-            g.add((frag, RDF.type, OA.FragmentSelector))
-            # RFC 5147 counts line positions from 0: lines 28-31 are line=27,31
-            g.add((frag, RDF.value, Literal(f"line={first - 1},{last}")))
-            g.add((frag, DCTERMS.conformsTo, RFC5147))
+        g.add((quote_node, OA.exact, Literal(self.catalog[document].passage([(first, last)]))))
+        # RFC 5147 counts line positions from 0: lines 28-31 are line=27,31
+        frag = URIRef(f"{iri}#line={first - 1},{last}")
+        g.add((iri, OA.hasSelector, frag))
+        g.add((frag, RDF.type, OA.FragmentSelector))
+        g.add((frag, RDF.value, Literal(f"line={first - 1},{last}")))
+        g.add((frag, DCTERMS.conformsTo, RFC5147))
         return iri
 
-    def derive(self, graph: Graph, subject: URIRef, loaded: Loaded, spec=None) -> None:
-        """``subject`` was read from ``loaded``'s lines (or ``spec``)."""
-        passage = self.passage(loaded.document, spec if spec is not None else loaded.record.lines)
-        self.origin.setdefault(subject, loaded.where)
-        graph.add((subject, PROV.wasDerivedFrom, passage))
-        graph.add((subject, DCTERMS.source, self.iri("document", loaded.document)))
+    def description(self, subject: URIRef, document: str) -> URIRef:
+        """The IRI of what ``document``'s records say about ``subject``: ``id/description/{doc}/{path}``."""
+        prefix = self.base + "id/"
+        path = str(subject)[len(prefix):] if str(subject).startswith(prefix) else quote(str(subject), safe="")
+        return URIRef(f"{prefix}description/{document}/{path}")
 
-    # --- periods and units (reference graph) -------------------------------------------
+    def derive(self, graph: Graph, subject: URIRef, loaded: Loaded, spec=None) -> URIRef:
+        """``subject`` is described by ``loaded``'s record, read from its lines (or ``spec``).
+
+        Provenance is on the description, not on the thing (a mayor's term of 1889 is not derived
+        from a text file): the description is a prov:Entity with ``foaf:primaryTopic`` the thing,
+        ``prov:wasDerivedFrom`` each passage and ``prov:wasAttributedTo`` the city whose document
+        it is. The thing keeps ``dct:source`` its document. Returns the description.
+        """
+        document = loaded.document
+        self.origin.setdefault(subject, loaded.where)
+        graph.add((subject, DCTERMS.source, self.iri("document", document)))
+        desc = self.description(subject, document)
+        graph.add((desc, RDF.type, PROV.Entity))
+        graph.add((desc, FOAF.primaryTopic, subject))
+        graph.add((desc, PROV.wasAttributedTo, self.city(self.catalog[document].meta.city_code)))
+        for passage in self.passages(document, spec if spec is not None else loaded.record.lines):
+            graph.add((desc, PROV.wasDerivedFrom, passage))
+        return desc
+
+    # --- periods, units and datasets (reference graph) -------------------------------------------
     def period(self, fiscal_year: str | None = None, year: str | None = None) -> URIRef | None:
         """The interval IRI of a fiscal or calendar year, described once in the reference graph."""
         if fiscal_year:
@@ -273,35 +299,74 @@ class MappingContext:
             g.add((iri, RDFS.label, Literal(labels[1], lang="en")))
             if fiscal_year:
                 g.add((iri, MPLAN.fiscalYear, Literal(fiscal_year, datatype=XSD.gYear)))
-            for prop, day in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
-                instant = self.iri("instant", day)
-                g.add((iri, prop, instant))
-                g.add((instant, RDF.type, TIME.Instant))
-                g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
+            g.add((iri, TIME.hasBeginning, self.instant(start)))
+            g.add((iri, TIME.hasEnd, self.instant(end)))
         return iri
 
-    def unit_iri(self, printed: str) -> URIRef:
-        iri = self.unit(printed)
+    def instant(self, iso: str) -> URIRef:
+        """The time:Instant of an ISO date at its printed precision, described once (reference graph).
+
+        A year or a month is no day: its instant keeps the printed precision (time:inXSDgYear,
+        time:inXSDgYearMonth) and is ``time:inside`` its calendar year or month, an interval whose
+        beginning and end have time:inXSDDate. So every date compares as xsd:date, without string
+        functions: the earliest day is ``time:inXSDDate|^time:inside/time:hasBeginning/time:inXSDDate``,
+        the latest ``time:inXSDDate|^time:inside/time:hasEnd/time:inXSDDate``.
+        """
+        iri = self.iri("instant", iso)
         if iri not in self.defined:
             self.define(iri)
-            slug, english = UNIT_SLUGS.get(printed.strip(), (printed.strip(), printed.strip()))
             g = self.graph("reference")
-            g.add((iri, RDF.type, MPLAN.Unit))
-            g.add((iri, RDF.type, SKOS.Concept))
-            g.add((iri, SKOS.prefLabel, Literal(printed.strip(), lang="ja")))
-            g.add((iri, SKOS.prefLabel, Literal(english, lang="en")))
-            g.add((iri, SKOS.notation, Literal(slug)))
-            g.add((iri, SKOS.inScheme, CODE["unit"]))
+            g.add((iri, RDF.type, TIME.Instant))
+            g.add((iri, _instant_property(iso), date_literal(iso)))
+            if len(iso) == 4:
+                g.add((self.period(year=iso), TIME.inside, iri))
+            elif len(iso) == 7:
+                g.add((self.calendar_month(iso), TIME.inside, iri))
         return iri
 
-    def declare_dataset(self, g: Graph, iri: URIRef, structure: URIRef, label_ja: str, label_en: str) -> URIRef:
-        """A qb:DataSet, described once."""
+    def calendar_month(self, iso: str) -> URIRef:
+        """The interval of a calendar month ``YYYY-MM``, from its first to its last day."""
+        iri = self.iri("period", f"m{iso}")
+        if iri not in self.defined:
+            self.define(iri)
+            year, month = int(iso[:4]), int(iso[5:7])
+            g = self.graph("reference")
+            g.add((iri, RDF.type, TIME.ProperInterval))
+            g.add((iri, RDFS.label, Literal(f"{year}年{month}月", lang="ja")))
+            g.add((iri, RDFS.label, Literal(iso, lang="en")))
+            g.add((iri, TIME.hasBeginning, self.instant(f"{iso}-01")))
+            g.add((iri, TIME.hasEnd, self.instant(f"{iso}-{monthrange(year, month)[1]:02d}")))
+        return iri
+
+    def unit_of(self, printed: str):
+        """The Unit row of a printed unit (data/reference/units.yaml); its retired IRI noted once."""
+        try:
+            unit = self.units[printed.strip()]
+        except KeyError:
+            raise ValueError(f"unit {printed!r} is not in data/reference/units.yaml") from None
+        if unit.retired_slug:
+            retired = self.iri("unit", unit.retired_slug)
+            if retired not in self.defined:  # the IRI minted before from the printed string still resolves
+                self.define(retired)
+                g = self.graph("reference")
+                g.add((retired, OWL.deprecated, Literal(True)))
+                g.add((retired, DCTERMS.isReplacedBy, URIRef(unit.unit)))
+                g.add((retired, RDFS.label, Literal(printed.strip(), lang="ja")))
+                g.add((retired, RDFS.comment, Literal(
+                    f"Replaced by the QUDT unit {unit.unit} with sdmx-attribute:unitMult {unit.multiplier}.", lang="en")))
+        return unit
+
+    def declare_dataset(self, g: Graph, iri: URIRef, structure: URIRef, label_ja: str, label_en: str,
+                        document: str | None = None) -> URIRef:
+        """A qb:DataSet, described once; ``document``'s city is its dct:spatial."""
         if iri not in self.defined:
             self.define(iri)
             g.add((iri, RDF.type, QB.DataSet))
             g.add((iri, QB.structure, structure))
             g.add((iri, RDFS.label, Literal(label_ja, lang="ja")))
             g.add((iri, RDFS.label, Literal(label_en, lang="en")))
+            if document:
+                g.add((iri, DCTERMS.spatial, self.city(self.catalog[document].meta.city_code)))
         return iri
 
     def interval(self, start: str, end: str | None) -> URIRef:
@@ -312,14 +377,30 @@ class MappingContext:
             g = self.graph("reference")
             g.add((iri, RDF.type, TIME.ProperInterval))
             for prop, iso in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
-                if iso is None:
-                    continue
-                instant = self.iri("instant", iso)
-                g.add((iri, prop, instant))
-                g.add((instant, RDF.type, TIME.Instant))
-                g.add((instant, _instant_property(iso), date_literal(iso)))
+                if iso is not None:
+                    g.add((iri, prop, self.instant(iso)))
         return iri
 
 
 def _instant_property(iso: str) -> URIRef:
     return {4: TIME.inXSDgYear, 7: TIME.inXSDgYearMonth, 10: TIME.inXSDDate}[len(iso)]
+
+
+def contiguous(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges in the order cited, a range that goes on where the one before ends joined to it.
+
+    >>> contiguous([(85, 85), (90, 90), (91, 91)])
+    [(85, 85), (90, 91)]
+    """
+    out: list[tuple[int, int]] = []
+    for first, last in ranges:
+        if out and out[-1][0] <= first <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
+def spec_text(ranges: list[tuple[int, int]]) -> str:
+    """Line ranges as printed in a note: ``28, 98-100``."""
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)

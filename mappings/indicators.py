@@ -2,7 +2,11 @@
 
 An indicator is a resource that ``mplan:measures`` plan elements; each printed
 figure (baseline, target, expected, actual per year, current, previous) is a
-``qb:Observation`` with the indicator, the role and the period as dimensions.
+``qb:Observation`` of mplan:IndicatorStructure.  Its dimensions: the indicator, the role,
+the column it is printed under (mplan:columnPeriod, e.g. 2021年度), the period the value
+refers to (sdmx-dimension:refPeriod: 126,471 (2020年度) under 2021年度 refers to FY2020),
+the subgroup (mplan:breakdown) and the city (sdmx-dimension:refArea).  The values of one
+indicator in one role form a qb:Slice (the series a KPI's actuals make over the years).
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal, ja, printed_decimal
+from .context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, ja, printed_decimal
+from .datacube import add_area, add_to_slice, add_unit, add_value, breakdown, comparison_code, period_not_stated
 from .normalize import clean_label, compact
 from .records import Indicator, Loaded, Observation, RecordSet
 
@@ -52,9 +57,8 @@ def _map_indicator(ctx: MappingContext, loaded: Loaded) -> None:
         g.add((iri, MPLAN.displayNumber, Literal(ind.number.strip())))
     for ref in ind.measures_refs:
         g.add((iri, MPLAN.measures, ctx.refer(ctx.element(ind.plan, ref), ref, loaded)))
-    unit = ctx.unit_iri(ind.unit) if ind.unit else None
-    if unit is not None:
-        g.add((iri, MPLAN.unit, unit))
+    if ind.unit:
+        g.add((iri, MPLAN.unit, URIRef(ctx.unit_of(ind.unit).unit)))
         g.add((iri, MPLAN.unitAsPrinted, Literal(ind.unit.strip())))
     if ind.survey:
         g.add((iri, MPLAN.survey, ja(ind.survey)))
@@ -64,39 +68,42 @@ def _map_indicator(ctx: MappingContext, loaded: Loaded) -> None:
         g.add((iri, SKOS.note, ja(note)))
     ctx.derive(g, iri, loaded)
     dataset = ctx.declare_dataset(g, ctx.iri("plan", ind.plan, "indicators"), MPLAN.IndicatorStructure,
-                       f"{ind.plan} 指標", f"Indicator values of {ind.plan}")
+                                  f"{ind.plan} 指標", f"Indicator values of {ind.plan}", loaded.document)
     used: set[URIRef] = set()
     for observation in ind.observations:
-        _map_observation(ctx, loaded, iri, dataset, unit, observation, used)
+        _map_observation(ctx, loaded, iri, dataset, observation, used)
 
 
-def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, unit, o: Observation, used: set) -> None:
+def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, o: Observation, used: set) -> None:
     ind: Indicator = loaded.record  # type: ignore[assignment]
     g = ctx.graph(loaded.document)
     period_key = f"fy{o.fiscal_year}" if o.fiscal_year else f"y{o.year}" if o.year else "none"
-    obs = ctx.iri("plan", ind.plan, "indicator", ind.id, o.role, period_key)
-    n = 2
-    while obs in used:  # two printed values for one role and period (e.g. two school grades)
-        obs = ctx.iri("plan", ind.plan, "indicator", ind.id, o.role, f"{period_key}-{n}")
-        n += 1
+    parts = ["plan", ind.plan, "indicator", ind.id, o.role, period_key]
+    subgroup = breakdown(ctx, o.breakdown)
+    if o.breakdown:
+        parts.append(str(subgroup).rsplit("/", 1)[1])
+    obs = ctx.iri(*parts)
+    if obs in used:
+        raise ValueError(f"{loaded.where}: two {o.role} values under one column; give each its breakdown")
     used.add(ctx.define(obs))
     g.add((obs, RDF.type, QB.Observation))
     g.add((obs, QB.dataSet, dataset))
     g.add((obs, MPLAN.indicator, indicator))
-    g.add((obs, MPLAN.observationRole, CODE[f"observation-role/{o.role}"]))
-    period = ctx.period(fiscal_year=o.fiscal_year, year=o.year)
-    if period is not None:
-        g.add((obs, SDMX_DIMENSION.refPeriod, period))
-    if o.value is not None:
-        g.add((obs, SDMX_MEASURE.obsValue, decimal_literal(o.value)))
+    role = CODE[f"observation-role/{o.role}"]
+    g.add((obs, MPLAN.observationRole, role))
+    column = ctx.period(fiscal_year=o.fiscal_year, year=o.year) or period_not_stated(ctx)
+    g.add((obs, MPLAN.columnPeriod, column))
+    refers_to = ctx.period(fiscal_year=o.refers_to_fiscal_year, year=o.refers_to_year)
+    g.add((obs, SDMX_DIMENSION.refPeriod, refers_to or column))
+    g.add((obs, MPLAN.breakdown, subgroup))
+    add_area(ctx, g, obs, loaded.document)
+    add_value(g, obs, o.value, o.status_code)
     printed = clean_label(o.value_text) if o.value_text else printed_decimal(o.value) if o.value is not None else None
     if printed:
         g.add((obs, MPLAN.valueAsPrinted, Literal(printed)))
-    if unit is not None:
-        g.add((obs, SDMX_ATTRIBUTE.unitMeasure, unit))
-    data_period = ctx.period(fiscal_year=o.refers_to_fiscal_year, year=o.refers_to_year)
-    if data_period is not None:
-        g.add((obs, MPLAN.dataPeriod, data_period))
+    add_unit(ctx, g, obs, o.unit or ind.unit)  # a rate printed with a target (0.6%増/年) has its own unit
+    if o.comparison:
+        g.add((obs, MPLAN.comparison, comparison_code(o.comparison)))
     if o.status:
         g.add((obs, MPLAN.progressStatus, progress_status(o.status)))
     if o.trend:
@@ -104,3 +111,5 @@ def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, un
     if o.note:
         g.add((obs, SKOS.note, ja(o.note)))
     ctx.derive(g, obs, loaded, o.lines)
+    add_to_slice(ctx, g, dataset, ctx.iri("plan", ind.plan, "indicator", ind.id, o.role), MPLAN.IndicatorSeries,
+                 {MPLAN.indicator: indicator, MPLAN.observationRole: role}, obs)

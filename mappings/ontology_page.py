@@ -43,7 +43,6 @@ PREFIXES = {
     "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
     "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
     "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "bmm": "https://www.omg.org/spec/BMM/1.3/",
     "qudt": "http://qudt.org/schema/qudt/",
 }
 
@@ -113,7 +112,7 @@ def describe(graph: Graph, subject: URIRef) -> Term:
         f"{kind} {curie(o)}"
         for kind, p in (("closeMatch", SKOS.closeMatch), ("relatedMatch", SKOS.relatedMatch))
         for o in graph.objects(subject, p)
-    )
+    ) + sorted(str(note) for note in graph.objects(subject, SKOS.scopeNote) if str(note).startswith("BMM "))
     return Term(
         iri=str(subject),
         name=curie(subject),
@@ -139,8 +138,10 @@ def minted(graph: Graph, rdf_type) -> list[URIRef]:
 
 def structures(graph: Graph) -> list[dict]:
     out = []
-    for dsd in minted(graph, URIRef(QB + "DataStructureDefinition")):
-        components = []
+    # data structure definitions, then slice keys (the dimensions a slice fixes)
+    for dsd in minted(graph, URIRef(QB + "DataStructureDefinition")) + minted(graph, URIRef(QB + "SliceKey")):
+        components = [{"role": "fixed dimension", "property": curie(prop), "order": 0, "required": ""}
+                      for prop in graph.objects(dsd, URIRef(QB + "componentProperty"))]
         for spec in graph.objects(dsd, URIRef(QB + "component")):
             for role in ("dimension", "measure", "attribute"):
                 prop = graph.value(spec, URIRef(QB + role))
@@ -152,7 +153,7 @@ def structures(graph: Graph) -> list[dict]:
                         "order": int(order) if order is not None else 99,
                         "required": "" if required is None else str(required.toPython()).lower(),
                     })
-        rank = {"dimension": 0, "measure": 1, "attribute": 2}
+        rank = {"fixed dimension": 0, "dimension": 0, "measure": 1, "attribute": 2}
         components.sort(key=lambda c: (rank[c["role"]], c["order"], c["property"]))
         out.append({"term": describe(graph, dsd), "components": components})
     return out

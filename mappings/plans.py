@@ -26,7 +26,7 @@ ELEMENT_TEXTS = {
 }
 PLAN_LINKS = {
     "positioned_under_ref": MPLAN.positionedUnder, "based_on_ref": MPLAN.basedOn,
-    "previous_ref": MPLAN.succeeds, "evaluates_ref": MPLAN.evaluates,
+    "previous_ref": DCTERMS.replaces, "evaluates_ref": MPLAN.evaluates,
 }
 
 
@@ -42,6 +42,7 @@ def _map_plan(ctx: MappingContext, loaded: Loaded) -> None:
     g = ctx.graph(loaded.document)
     iri = ctx.define(ctx.plan(plan.id))
     g.add((iri, RDF.type, MPLAN.Plan))
+    g.add((iri, RDF.type, PROV.Plan))  # PROV-O: an entity setting out steps to achieve goals
     g.add((iri, RDF.type, PROV.Entity))
     g.add((iri, DCTERMS.title, ja(plan.title)))
     g.add((iri, DCTERMS.title, en(plan.title_en)))
@@ -62,7 +63,7 @@ def _map_plan(ctx: MappingContext, loaded: Loaded) -> None:
     if plan.period_end:
         g.add((iri, MPLAN.lastFiscalYear, Literal(plan.period_end, datatype=XSD.gYear)))
     if plan.period_start and plan.period_end:
-        g.add((iri, MPLAN.period, ctx.interval(f"{plan.period_start}-04-01", f"{int(plan.period_end) + 1}-03-31")))
+        g.add((iri, DCTERMS.temporal, ctx.interval(f"{plan.period_start}-04-01", f"{int(plan.period_end) + 1}-03-31")))
     if plan.description:
         g.add((iri, DCTERMS.description, ja(plan.description)))
     for field, prop in PLAN_LINKS.items():
@@ -70,7 +71,7 @@ def _map_plan(ctx: MappingContext, loaded: Loaded) -> None:
         if ref:
             g.add((iri, prop, ctx.refer(ctx.plan(ref), ref, loaded)))
     for ref in plan.related_plan_refs:
-        g.add((iri, MPLAN.relatedPlan, ctx.refer(ctx.plan(ref), ref, loaded)))
+        g.add((iri, DCTERMS.relation, ctx.refer(ctx.plan(ref), ref, loaded)))
     ctx.derive(g, iri, loaded)
 
 
@@ -89,7 +90,11 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
     if el.number:
         g.add((iri, MPLAN.displayNumber, Literal(el.number.strip())))
     parent = ctx.refer(ctx.element(el.plan, el.parent_ref), el.parent_ref, loaded) if el.parent_ref else plan
-    g.add((iri, MPLAN.partOf, parent))
+    # the structure as stated: the direct parent (mplan:parent ⊑ dct:isPartOf) and both DCMI directions;
+    # the closure is mplan:partOfTransitive, materialised by inference (mappings/inference.py)
+    g.add((iri, MPLAN.parent, parent))
+    g.add((iri, DCTERMS.isPartOf, parent))
+    g.add((parent, DCTERMS.hasPart, iri))
     for field, prop in ELEMENT_TEXTS.items():
         value = getattr(el, field)
         if value:
@@ -111,7 +116,7 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
     for ref in el.serves_refs:
         g.add((iri, MPLAN.serves, ctx.refer(ctx.element(el.plan, ref), ref, loaded)))
     for ref in el.related_plan_refs:
-        g.add((iri, MPLAN.relatedPlan, ctx.refer(ctx.plan(ref), ref, loaded)))
+        g.add((iri, DCTERMS.relation, ctx.refer(ctx.plan(ref), ref, loaded)))
     for ref in el.responsible_refs:
         g.add((iri, MPLAN.responsibleUnit, ctx.refer(ctx.actor(ref), ref, loaded)))
     for ref in el.related_refs:
@@ -122,19 +127,23 @@ def _map_element(ctx: MappingContext, loaded: Loaded) -> None:
 
 
 def _map_budget(ctx: MappingContext, loaded: Loaded, project: URIRef, figure) -> None:
+    """A project's budget and settlement for a fiscal year: one observation with both measures
+    (mplan:BudgetStructure), in yen with the printed multiplier (千円: unitMult 3)."""
+    from .datacube import add_area, add_unit
+
     el: Element = loaded.record  # type: ignore[assignment]
     g = ctx.graph(loaded.document)
     dataset = ctx.declare_dataset(g, ctx.iri("plan", el.plan, "budgets"), MPLAN.BudgetStructure,
-                       f"{el.plan} 事業費", f"Budgets and settlements of {el.plan}")
+                                  f"{el.plan} 事業費", f"Budgets and settlements of {el.plan}", loaded.document)
     obs = ctx.define(ctx.iri("plan", el.plan, el.id, "budget", f"fy{figure.fiscal_year}"))
     g.add((obs, RDF.type, QB.Observation))
     g.add((obs, QB.dataSet, dataset))
     g.add((obs, MPLAN.project, project))
     g.add((obs, SDMX_DIMENSION.refPeriod, ctx.period(fiscal_year=figure.fiscal_year)))
-    if figure.budget is not None:
-        g.add((obs, MPLAN.budgetAmount, decimal_literal(figure.budget)))
-    if figure.settlement is not None:
-        g.add((obs, MPLAN.settlementAmount, decimal_literal(figure.settlement)))
-    g.add((obs, SDMX_ATTRIBUTE.unitMeasure, ctx.unit_iri(figure.unit)))
+    add_area(ctx, g, obs, loaded.document)
+    if figure.budget is None or figure.settlement is None:  # IC-14: every measure on every observation
+        raise ValueError(f"{loaded.where}: a budget figure needs both budget and settlement")
+    g.add((obs, MPLAN.budgetAmount, decimal_literal(figure.budget)))
+    g.add((obs, MPLAN.settlementAmount, decimal_literal(figure.settlement)))
+    add_unit(ctx, g, obs, figure.unit)
     ctx.derive(g, obs, loaded, figure.lines)
-

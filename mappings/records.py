@@ -166,6 +166,8 @@ IndicatorKind = Literal[
 ]
 
 ObservationRole = Literal["baseline", "target", "expected", "actual", "current", "previous"]
+# code:obs-status: a cell without a number: a dash, 未算出, 不明, or a value in words (全地区)
+ObsStatus = Literal["not-printed", "not-computed", "unknown", "in-words"]
 
 
 class Observation(Model):
@@ -179,6 +181,10 @@ class Observation(Model):
     status: str | None = None              # 順調 / 概ね順調 / 遅れ
     trend: str | None = None               # the arrow as printed
     note: str | None = None
+    unit: str | None = None                # the value's own unit when not the indicator's (0.6%増/年: %)
+    comparison: str | None = None          # a target's comparison as printed: 以下, 以上, 増/年
+    breakdown: str | None = None           # the subgroup a value is printed for ([小6], [中3])
+    status_code: ObsStatus | None = None   # why there is no number (value_text says what is printed)
     lines: LineSpec | None = None
 
 
@@ -264,6 +270,35 @@ class Statistic(Record):
     note: str | None = None
 
 
+class StatisticsDataset(Record):
+    """A table or chart of a document: its title and its 出典 caption (``id`` is the ``dataset`` of
+    its figures; a chart whose figures are not in the text has no Statistic records)."""
+
+    title: str                          # as printed: ■大学連携取組数(年度別)の推移
+    source: str | None = None           # the 出典 caption after 出典：, as printed
+    note: str | None = None             # as printed: (令和3年12月末現在)
+    subject_ref: str | None = None
+
+
+class Unit(Model):
+    """Reference data (data/reference/units.yaml): a printed unit → its QUDT unit and multiplier."""
+
+    printed: str                        # 千円
+    unit: str = Field(pattern=r"^http://qudt\.org/vocab/(unit|currency)/[A-Za-z0-9_-]+$")
+    multiplier: int = 0                 # sdmx-attribute:unitMult: 千円 → 3
+    label_en: str                       # thousand yen; for a count, what is counted
+    ucum: str | None = None             # the UCUM code ({person}, h, %)
+    retired_slug: str | None = None     # the slug of the unit IRI minted before (id/unit/{slug})
+
+
+class Breakdown(Model):
+    """Reference data (data/reference/breakdowns.yaml): a printed subgroup → its code."""
+
+    printed: str                        # 小6
+    code: str = Field(pattern=SLUG)     # elementary-grade-6
+    label_en: str
+
+
 class Event(Record):
     date: str = Field(pattern=ISO_DATE)
     label: str
@@ -288,6 +323,11 @@ class City(Model):
     prefecture: str
     kind: Literal["city", "town", "village"]
     wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    wikidata_from: str | None = None       # where the QID was read (a stored source)
+    # the day the municipality's current e-Stat standard area code took effect (…/C08236-20060327)
+    area_code_since: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    area_code_since_from: str | None = None
+    country: str | None = Field(default=None, pattern=r"^https?://\S+$")  # the country's IRI
 
 
 # --- cross-document links (data/linkage/) -------------------------------------------
@@ -330,6 +370,7 @@ KINDS: dict[str, type[Record]] = {
     "mayors": MayorTerm,
     "agreements": Agreement,
     "statistics": Statistic,
+    "datasets": StatisticsDataset,
     "events": Event,
     "systems": InformationSystem,
 }
@@ -396,6 +437,8 @@ class Loaded:
 class RecordSet:
     records: list[Loaded] = field(default_factory=list)
     cities: list[City] = field(default_factory=list)
+    units: dict[str, Unit] = field(default_factory=dict)            # printed unit → Unit
+    breakdowns: dict[str, Breakdown] = field(default_factory=dict)  # printed subgroup → Breakdown
     links: list[Loaded] = field(default_factory=list)
 
     def of(self, kind: str, document: str | None = None) -> list[Loaded]:
@@ -447,9 +490,15 @@ def load_records(data_dir: Path) -> RecordSet:
                 result.links.append(Loaded(document, "links", link, item, path, item["__line__"]))  # type: ignore[arg-type]
             continue
         if document == "reference":
+            raw = load_yaml(path) or []
             if path.stem == "cities":
-                raw = load_yaml(path) or []
                 result.cities.extend(validate_model(City, item, path, i) for i, item in enumerate(raw))
+            elif path.stem == "units":
+                result.units.update((u.printed, u) for i, item in enumerate(raw)
+                                    for u in [validate_model(Unit, item, path, i)])
+            elif path.stem == "breakdowns":
+                result.breakdowns.update((b.printed, b) for i, item in enumerate(raw)
+                                         for b in [validate_model(Breakdown, item, path, i)])
             continue
         result.records.extend(load_file(path, document, path.stem))
     return result

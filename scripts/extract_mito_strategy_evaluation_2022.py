@@ -220,11 +220,21 @@ def period(paren: str, obs: dict) -> None:
         obs["note"] = paren
 
 
+GRADE = re.compile(r"\[(?P<grade>[^\]]+)\](?P<num>[+-]\d+(?:\.\d+)?)(?P<mark>※?)")
+RATE = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<unit>%)(?P<comparison>増/年|減/年)$")
+# cells without a number: what the document prints → code:obs-status
+STATUS_CODES = {"-": "not-printed", "—": "not-printed", "―": "not-printed", "未算出※": "not-computed"}
+
+
 def cell_value(cell: str, obs: dict) -> dict:
-    """Fill ``obs`` with the value of a printed cell: a plain number or the text as printed."""
+    """Fill ``obs`` with the value of a printed cell: a plain number, a rate with its comparison
+    (0.6%増/年: value 0.6, unit %, comparison 増/年), or the text as printed with its status code."""
     cell = cell.strip()
     m = CELL.match(cell)
-    if m and (not m.group("rest") or m.group("rest").startswith("※")):
+    if rate := RATE.match(cell):
+        obs.update(value=Decimal(rate.group("num")), value_text=cell, unit=rate.group("unit"),
+                   comparison=rate.group("comparison"))
+    elif m and (not m.group("rest") or m.group("rest").startswith("※")):
         obs["value"] = number(m.group("num"))
         if m.group("paren"):
             period(m.group("paren"), obs)
@@ -235,7 +245,28 @@ def cell_value(cell: str, obs: dict) -> dict:
         period(m.group("paren"), obs)
     else:
         obs["value_text"] = cell
+    if "value" not in obs and obs.get("value_text") in STATUS_CODES:
+        obs["status_code"] = STATUS_CODES[obs["value_text"]]
     return obs
+
+
+def by_grade(obs: dict) -> list[dict]:
+    """A cell of values per school grade ([小6]+2.0 [中3]+3.0) → one observation per grade.
+
+    The progress status is the 小6 value's: 中3のテストが廃止となったため、小6の実績値のみで評価
+    (the footnote of the table); the 中2 value is printed for reference."""
+    parts = list(GRADE.finditer(obs.get("value_text", "")))
+    if not parts:
+        return [obs]
+    out = []
+    for i, part in enumerate(parts):
+        one = {k: list(v) if isinstance(v, list) else v for k, v in obs.items()
+               if k not in ("value_text", "status", "trend")}
+        one.update(breakdown=part.group("grade"), value=Decimal(part.group("num")), value_text=part.group(0))
+        if i == 0 and "status" in obs:
+            one.update(status=obs["status"], trend=obs["trend"])
+        out.append(one)
+    return out
 
 
 def label_and_unit(cell: str) -> tuple[str, str | None]:
@@ -430,6 +461,7 @@ def extract(lines: list[str]) -> tuple[list[dict], list[dict]]:
     for ind in indicators:
         if not ind.get("footnotes", True):
             del ind["footnotes"]
+        ind["observations"] = [one for obs in ind["observations"] for one in by_grade(obs)]
     if next(kpis, None) or next(targets, None):
         raise ValueError("fewer indicators in the document than listed in the script")
     return ordered, indicators
@@ -440,27 +472,25 @@ def statistics(lines: list[str], elements: list[dict]) -> list[dict]:
     at = lambda i: lines[i - 1]  # noqa: E731
     projects = {e["id"].split("-", 4)[-1]: e for e in elements if e["kind"] == "project"}
     out: list[dict] = []
-    # 休日夜間緊急診療所: a table of visits by session (rows) and department (columns); the 計 row and
-    # 合計 column are sums, derived in queries and checked in the tests, not recorded
+    # 休日夜間緊急診療所: a table of visits by session (rows) and department (columns), with the 計 row
+    # and the 合計 column as printed (the sums are checked in the tests)
     clinic = projects["holiday-night-clinic"]
     first = int(clinic["lines"].split("-")[0])
     header = next(i for i in range(first, first + 5) if at(i).startswith("R4年度の実績・件数\t区"))
     columns = [c.strip() for c in cells(at(header))[2:]]
     k = 0
-    for i in range(header + 1, header + 4):
-        row = cells(at(i))
-        session = row[1].strip()
-        if session == "計":
-            continue
-        for department, value in zip(columns, row[2:]):
-            if department == "合計" or not value.strip():
-                continue
-            k += 1
-            out.append({"id": f"holiday-night-clinic-{k:02d}", "lines": [header, i],
-                        "dataset": "holiday-night-clinic-fy2022", "table": "R4年度の実績・件数",
-                        "measure": "実績・件数", "value": number(value.strip()), "unit": "件",
-                        "fiscal_year": "2022", "dimensions": {"区分": session, "診療科": department},
-                        "subject_ref": f"{PLAN}/{clinic['id']}"})
+    # the cells first, then the sums (計 row, 合計 column), so that the cells keep their ids
+    rows = [(i, cells(at(i))) for i in range(header + 1, header + 4)]
+    printed = [(i, row[1].strip(), department, value) for i, row in rows
+               for department, value in zip(columns, row[2:]) if value.strip()]
+    is_sum = lambda cell: cell[1] == "計" or cell[2] == "合計"  # noqa: E731
+    for i, session, department, value in sorted(printed, key=is_sum):
+        k += 1
+        out.append({"id": f"holiday-night-clinic-{k:02d}", "lines": [header, i],
+                    "dataset": "holiday-night-clinic-fy2022", "table": "R4年度の実績・件数",
+                    "measure": "実績・件数", "value": number(value.strip()), "unit": "件",
+                    "fiscal_year": "2022", "dimensions": {"区分": session, "診療科": department},
+                    "subject_ref": f"{PLAN}/{clinic['id']}"})
     counters: dict[str, int] = {}
     for slug, line, measure, value, unit, dims in RESULT_FIGURES:
         counters[slug] = counters.get(slug, 0) + 1

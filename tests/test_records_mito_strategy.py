@@ -40,8 +40,9 @@ def indicators(records):
     return of(records, "indicators")
 
 
-def obs(indicator, role, fiscal_year):
-    found = [o for o in indicator.observations if o.role == role and o.fiscal_year == fiscal_year]
+def obs(indicator, role, fiscal_year, breakdown=None):
+    found = [o for o in indicator.observations
+             if o.role == role and o.fiscal_year == fiscal_year and o.breakdown == breakdown]
     assert len(found) == 1, (indicator.id, role, fiscal_year)
     return found[0]
 
@@ -158,7 +159,8 @@ def test_fy2022_status_counts(indicators):
 def test_numeric_target_values(indicators):
     income = indicators["target-citizen-income"]
     assert income.unit == "百万円"
-    assert obs(income, "target", "2024").value_text == "0.6%増/年"
+    target = obs(income, "target", "2024")  # line 24: a rate in %, not an amount in the row's 百万円
+    assert (target.value, target.unit, target.comparison, target.value_text) == (Decimal("0.6"), "%", "増/年", "0.6%増/年")
     base = obs(income, "baseline", "2018")
     assert (base.value, base.refers_to_fiscal_year, base.note) == (908115, "2016", "※県統計課2021年度")
     employment = obs(indicators["target-employment-rate"], "target", "2024")
@@ -178,11 +180,15 @@ def test_kpi_spot_values(indicators):
     assert (obs(kairakuen, "actual", "2022").value, obs(kairakuen, "expected", "2022").value) == (285075, 1154808)
     bus = obs(indicators["kpi-route-bus-users"], "actual", "2022")
     assert (bus.value, bus.status, bus.trend) == (24318, "遅れ", "↘")
-    # 未算出 and the school test scores are text, not numbers
+    # 未算出 is text with its status; the school test scores are one number per grade (line 153)
     foreign = obs(indicators["kpi-foreign-tourists"], "actual", "2022")
-    assert (foreign.value, foreign.value_text, foreign.refers_to_year) == (None, "未算出※", "2022")
+    assert (foreign.value, foreign.value_text, foreign.refers_to_year, foreign.status_code) == \
+        (None, "未算出※", "2022", "not-computed")
     scores = indicators["kpi-academic-test-scores"]
-    assert obs(scores, "actual", "2022").value_text == "[小6]-1.3 [中2]-0.7※"
+    grade6, grade8 = obs(scores, "actual", "2022", "小6"), obs(scores, "actual", "2022", "中2")
+    assert (grade6.value, grade6.value_text, grade6.status) == (Decimal("-1.3"), "[小6]-1.3", "遅れ")
+    assert (grade8.value, grade8.value_text, grade8.status) == (Decimal("-0.7"), "[中2]-0.7※", None)
+    assert [o.breakdown for o in scores.observations if o.role == "target"] == ["小6", "中3"]
     assert scores.footnotes == ["※中3のテストが廃止となったため、小6の実績値のみで評価。参考として中2の実績値を掲載。"]
     assert obs(indicators["kpi-after-school-waiting-children"], "baseline", "2018").note == "年度末"
     discontinued = indicators["kpi-business-successions"]
@@ -196,7 +202,7 @@ def test_shifted_rows(indicators):
     assert toilets.measures_refs == ["goal-3-policy-2"] and toilets.unit == "%"
     assert obs(toilets, "expected", "2023").value == Decimal("100.0")
     wakuwaku = indicators["kpi-wakuwaku-ibaraki-support"]
-    assert obs(wakuwaku, "baseline", "2018").value_text == "-"
+    assert (obs(wakuwaku, "baseline", "2018").value_text, obs(wakuwaku, "baseline", "2018").status_code) == ("-", "not-printed")
     a2021, a2022 = obs(wakuwaku, "actual", "2021"), obs(wakuwaku, "actual", "2022")
     assert (a2021.value, a2021.status, a2022.value, a2022.status) == (1, "遅れ", 17, "順調")
 
@@ -205,9 +211,9 @@ def test_shifted_rows(indicators):
 
 def test_statistics(records):
     stats = of(records, "statistics")
-    assert len(stats) == 73
+    assert len(stats) == 80
     datasets = Counter(s.dataset for s in stats.values())
-    assert datasets["holiday-night-clinic-fy2022"] == 6
+    assert datasets["holiday-night-clinic-fy2022"] == 13  # 6 cells, the 計 row (5) and the 合計 column (2)
     assert datasets["festivals-fy2022"] == 7
     assert all(s.fiscal_year == "2022" for s in stats.values())
     ume = [s for s in stats.values() if s.dimensions.get("まつり") == "梅まつり"]
@@ -215,20 +221,23 @@ def test_statistics(records):
 
 
 def test_clinic_cells_add_up_to_printed_totals(records):
-    """The 計 row and 合計 column are not recorded; the recorded cells must add up to them."""
-    cells = [s for s in records.of("statistics", DOC) if s.record.dataset == "holiday-night-clinic-fy2022"]
+    """The 計 row and 合計 column are recorded as printed (lines 237-239) and are the sums of the cells."""
+    rows = [s.record for s in records.of("statistics", DOC) if s.record.dataset == "holiday-night-clinic-fy2022"]
+    printed = {(r.dimensions["区分"], r.dimensions["診療科"]): r.value for r in rows}
+    assert {k: v for k, v in printed.items() if "計" in k[0] or k[1] == "合計"} == {
+        ("休日(昼間)診療", "合計"): 5311, ("夜間診療", "合計"): 3908, ("計", "内科"): 3966, ("計", "小児科"): 4252,
+        ("計", "外科"): 649, ("計", "歯科"): 352, ("計", "合計"): 9219}
+    assert [parse_number(c) for c in source_line(239)[2:]] == [3966, 4252, 649, 352, 9219]
     by_session, by_dept = Counter(), Counter()
-    for c in cells:
-        by_session[c.record.dimensions["区分"]] += c.record.value
-        by_dept[c.record.dimensions["診療科"]] += c.record.value
-    header = [c.strip() for c in source_line(236)]
-    printed_total = dict(zip(header[2:], source_line(239)[2:]))
-    for dept, total in printed_total.items():
-        if dept != "合計":
-            assert by_dept[dept] == parse_number(total)
-    assert by_session["休日(昼間)診療"] == parse_number(source_line(237)[6])
-    assert by_session["夜間診療"] == parse_number(source_line(238)[6])
-    assert sum(by_session.values()) == parse_number(printed_total["合計"]) == 9219
+    for (session, dept), value in printed.items():
+        if session != "計" and dept != "合計":
+            by_session[session] += value
+            by_dept[dept] += value
+    for dept in ("内科", "小児科", "外科", "歯科"):
+        assert by_dept[dept] == printed[("計", dept)]
+    for session in ("休日(昼間)診療", "夜間診療"):
+        assert by_session[session] == printed[(session, "合計")]
+    assert sum(by_session.values()) == printed[("計", "合計")] == 9219
 
 
 def test_events(records):
