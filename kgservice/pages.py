@@ -454,7 +454,9 @@ def _headers(request: Request, iri: str) -> dict[str, str]:
         links.append(f'<{root_path(request)}store?graph={quote(iri, safe="")}>; rel="alternate"; '
                      'type="application/n-quads"; title="the graph\'s data"')
     links.append(f'<{iri}>; rel="canonical"')
-    return {"Vary": "Accept", "Link": ", ".join(links)}
+    # an IRI with non-ASCII characters (a person keyed by the name) goes into a header as its URI
+    # (RFC 3987 §3.1: UTF-8, percent-encoded)
+    return {"Vary": "Accept", "Link": quote(", ".join(links), safe="".join(map(chr, range(33, 127))) + " ")}
 
 
 def _choose(request: Request, suffix_format: str | None) -> str:

@@ -26,13 +26,13 @@ class Rule:
 
 
 RULES = (
-    Rule("part-of-transitive", "partOf is transitive",
-         "CONSTRUCT { ?x mplan:partOf ?z } WHERE { ?x mplan:partOf/mplan:partOf+ ?z }"),
-    Rule("has-part-inverse", "hasPart is the inverse of partOf",
-         "CONSTRUCT { ?y mplan:hasPart ?x } WHERE { ?x mplan:partOf ?y }"),
+    # the closure of mplan:parent under a property of its own (as skos:broaderTransitive is to
+    # skos:broader), so that dct:isPartOf and mplan:parent keep one value: the direct parent
+    Rule("part-of-transitive", "partOfTransitive is the transitive closure of parent",
+         "CONSTRUCT { ?x mplan:partOfTransitive ?z } WHERE { ?x mplan:parent+ ?z }"),
     Rule("serves-whole", "an element serves every element it is part of, and what those serve",
          "CONSTRUCT { ?x mplan:serves ?z } WHERE { ?x a mplan:PlanElement . "
-         "?x (mplan:partOf|mplan:serves)+ ?z . ?z a mplan:PlanElement . FILTER(?x != ?z) }"),
+         "?x (mplan:parent|mplan:serves)+ ?z . ?z a mplan:PlanElement . FILTER(?x != ?z) }"),
     Rule("served-by-inverse", "servedBy is the inverse of serves",
          "CONSTRUCT { ?y mplan:servedBy ?x } WHERE { ?x mplan:serves ?y }"),
     Rule("measured-by-inverse", "measuredBy is the inverse of measures",

@@ -11,14 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import ORG, PROV, RDF, RDFS
 
 from .context import MPLAN, MappingContext, decimal_literal, en
 from .records import Link, LinkSide, RecordSet
 
 PREDICATES = {
     "positioned-under": MPLAN.positionedUnder, "based-on": MPLAN.basedOn, "serves": MPLAN.serves,
-    "measures": MPLAN.measures, "member-of": MPLAN.memberOfBody, "relisted-under": MPLAN.relistedUnder,
+    "measures": MPLAN.measures, "member-of": ORG.memberOf, "relisted-under": MPLAN.relistedUnder,
     "carried-out-through": MPLAN.carriedOutThrough,
 }
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from rdflib import Literal
-from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, XSD
+from urllib.parse import quote
+
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, XSD
 
 from .context import CODE, MPLAN, MappingContext, date_literal, decimal_literal, ja
 from .normalize import clean_label, parse_ordinal
 from .records import Agreement, Loaded, MayorTerm, Organization, RecordSet
+
+# Popolo's membership → post link (ORG itself has none): the post a mayoral term is held in
+OPENGOV = Namespace("http://www.w3.org/ns/opengov#")
 
 AGREEMENT_KINDS = {
     "姉妹都市": "sister-city", "親善都市": "friendship-city",
@@ -18,8 +23,10 @@ AGREEMENT_KINDS = {
 def map_organizations(ctx: MappingContext, records: RecordSet) -> None:
     for loaded in records.of("organizations"):
         _map_organization(ctx, loaded)
-    for loaded in records.of("mayors"):
+    mayors = list(records.of("mayors"))
+    for loaded in mayors:
         _map_mayor(ctx, loaded)
+    _map_succession(ctx, mayors)
     for loaded in records.of("agreements"):
         _map_agreement(ctx, loaded)
 
@@ -48,7 +55,7 @@ def _map_organization(ctx: MappingContext, loaded: Loaded) -> None:
     for code in o.member_city_codes:
         city = ctx.refer(ctx.city(code), code, loaded)
         g.add((iri, ORG.hasMember, city))
-        g.add((city, MPLAN.memberOfBody, iri))
+        g.add((city, ORG.memberOf, iri))
         membership = ctx.define(ctx.iri("membership", o.id, code))
         g.add((membership, RDF.type, ORG.Membership))
         g.add((membership, ORG.member, city))
@@ -67,7 +74,16 @@ def _map_organization(ctx: MappingContext, loaded: Loaded) -> None:
     ctx.derive(g, iri, loaded)
 
 
+def person_iri(ctx: MappingContext, city: str, name: str) -> URIRef:
+    """One IRI per person: keyed by the name within the city's list (the documents give no other key),
+    so a person with two terms is one person. Kanji stay as they are (an IRI, not a percent escape)."""
+    key = "".join(c if c.isalnum() or c in "-_.~" else quote(c) for c in clean_label(name).replace(" ", "-"))
+    return URIRef(f"{ctx.iri('person', city)}/{key}")
+
+
 def _map_mayor(ctx: MappingContext, loaded: Loaded) -> None:
+    """A mayoral term: an org:Membership of the person in the city with the mayor role, held in the
+    city's mayor org:Post (org:holds/org:heldBy, opengov:post), dated by org:memberDuring."""
     m: MayorTerm = loaded.record  # type: ignore[assignment]
     g = ctx.graph(loaded.document)
     city = ctx.refer(ctx.city(m.city), m.city, loaded)
@@ -81,20 +97,25 @@ def _map_mayor(ctx: MappingContext, loaded: Loaded) -> None:
         ref.add((role, RDFS.label, Literal("mayor", lang="en")))
         g.add((post, RDF.type, ORG.Post))
         g.add((post, ORG.postIn, city))
+        g.add((city, ORG.hasPost, post))
         g.add((post, ORG.role, role))
         g.add((post, RDFS.label, Literal("市長", lang="ja")))
         ctx.derive(g, post, loaded)
-    person = ctx.define(ctx.iri("person", m.city, m.id))
+    person = ctx.define(person_iri(ctx, m.city, m.name))
     g.add((person, RDF.type, FOAF.Person))
     g.add((person, FOAF.name, ja(m.name)))
     g.add((person, RDFS.label, ja(m.name)))
+    g.add((person, ORG.holds, post))
+    g.add((post, ORG.heldBy, person))
+    # the IRI the person had when persons were keyed by the term (id/person/{city}/{record id})
+    g.add((ctx.iri("person", m.city, m.id), OWL.sameAs, person))
     ctx.derive(g, person, loaded)
-    term = ctx.define(ctx.iri("term", m.city, m.id))
+    term = ctx.define(term_iri(ctx, m))
     g.add((term, RDF.type, ORG.Membership))
     g.add((term, ORG.member, person))
     g.add((term, ORG.organization, city))
     g.add((term, ORG.role, role))
-    g.add((term, MPLAN.post, post))
+    g.add((term, OPENGOV.post, post))
     g.add((term, MPLAN.ordinal, Literal(parse_ordinal(m.ordinal_text), datatype=XSD.integer)))
     g.add((term, MPLAN.ordinalAsPrinted, Literal(m.ordinal_text)))
     g.add((term, RDFS.label, Literal(f"第{parse_ordinal(m.ordinal_text)}代市長 {clean_label(m.name)}", lang="ja")))
@@ -102,6 +123,24 @@ def _map_mayor(ctx: MappingContext, loaded: Loaded) -> None:
     if m.in_office:
         g.add((term, MPLAN.inOffice, Literal(True)))
     ctx.derive(g, term, loaded)
+
+
+def term_iri(ctx: MappingContext, m: MayorTerm) -> URIRef:
+    return ctx.iri("term", m.city, m.id)
+
+
+def _map_succession(ctx: MappingContext, mayors: list[Loaded]) -> None:
+    """Predecessor and successor as data (Wikidata's P1365/P1366 qualifiers of P39): the term of
+    ordinal n + 1 dct:replaces the term of ordinal n in the same city."""
+    by_ordinal = {(l.record.city, parse_ordinal(l.record.ordinal_text)): l for l in mayors}
+    for (city, ordinal), loaded in sorted(by_ordinal.items()):
+        previous = by_ordinal.get((city, ordinal - 1))
+        if previous is None:
+            continue
+        g = ctx.graph(loaded.document)
+        later, earlier = term_iri(ctx, loaded.record), term_iri(ctx, previous.record)
+        g.add((later, DCTERMS.replaces, earlier))
+        g.add((earlier, DCTERMS.isReplacedBy, later))
 
 
 def _map_agreement(ctx: MappingContext, loaded: Loaded) -> None:
