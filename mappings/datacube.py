@@ -124,8 +124,9 @@ def code_in(ctx: MappingContext, g, iri: URIRef, scheme_name: str, label_ja: str
 
 
 def add_to_slice(ctx: MappingContext, g, dataset: URIRef, slice_iri: URIRef, key: URIRef,
-                 fixed: dict[URIRef, URIRef], obs: URIRef) -> None:
-    """``obs`` into the slice ``slice_iri`` of ``dataset`` (created once with its fixed dimensions)."""
+                 fixed: dict[URIRef, URIRef], obs: URIRef, described: tuple = ()) -> None:
+    """``obs`` into the slice ``slice_iri`` of ``dataset`` (created once with its fixed dimensions
+    and the (property, value) pairs of ``described``)."""
     if slice_iri not in ctx.defined:
         ctx.define(slice_iri)
         g.add((slice_iri, RDF.type, QB.Slice))
@@ -133,4 +134,6 @@ def add_to_slice(ctx: MappingContext, g, dataset: URIRef, slice_iri: URIRef, key
         g.add((dataset, QB.slice, slice_iri))
         for dim, value in fixed.items():
             g.add((slice_iri, dim, value))
+        for prop, value in described:
+            g.add((slice_iri, prop, value))
     g.add((slice_iri, QB.observation, obs))

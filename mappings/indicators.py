@@ -12,7 +12,7 @@ indicator in one role form a qb:Slice (the series a KPI's actuals make over the 
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, ja, printed_decimal
 from .datacube import add_area, add_to_slice, add_unit, add_value, breakdown, comparison_code, period_not_stated
@@ -24,6 +24,9 @@ INDICATOR_CLASSES = {
     "outcome-indicator": MPLAN.OutcomeIndicator, "target-indicator": MPLAN.TargetIndicator,
 }
 PROGRESS_STATUS = {"順調": "on-track", "概ね順調": "roughly-on-track", "遅れ": "delayed"}
+# the Japanese labels of code:observation-role, for the names of the series (slices)
+ROLE_LABELS = {"baseline": "基準値", "target": "目標値", "expected": "期待値", "actual": "実績値",
+               "current": "現状値", "previous": "前期計画値"}
 
 
 def progress_status(printed: str) -> URIRef:
@@ -111,5 +114,8 @@ def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, o:
     if o.note:
         g.add((obs, SKOS.note, ja(o.note)))
     ctx.derive(g, obs, loaded, o.lines)
+    # the series is about its indicator (dct:subject) and named after it, so a query in W3C terms finds it
     add_to_slice(ctx, g, dataset, ctx.iri("plan", ind.plan, "indicator", ind.id, o.role), MPLAN.IndicatorSeries,
-                 {MPLAN.indicator: indicator, MPLAN.observationRole: role}, obs)
+                 {MPLAN.indicator: indicator, MPLAN.observationRole: role}, obs,
+                 ((DCTERMS.subject, indicator),
+                  (RDFS.label, Literal(f"{clean_label(ind.label)}：{ROLE_LABELS[o.role]}", lang="ja"))))
