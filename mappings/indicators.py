@@ -86,6 +86,8 @@ def _map_observation(ctx, loaded: Loaded, indicator: URIRef, dataset: URIRef, o:
     if o.breakdown:
         parts.append(str(subgroup).rsplit("/", 1)[1])
     obs = ctx.iri(*parts)
+    if o.breakdown:  # one cell of several subgroups was one observation: its IRI names the new ones
+        ctx.graph("reference").add((ctx.iri(*parts[:-1]), DCTERMS.isReplacedBy, obs))
     if obs in used:
         raise ValueError(f"{loaded.where}: two {o.role} values under one column; give each its breakdown")
     used.add(ctx.define(obs))

@@ -43,6 +43,7 @@ import calendar
 import hashlib
 import json
 import random
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,8 @@ INITIATIVES = [
     "推進体制の整備", "情報発信の強化", "担い手の育成", "拠点施設の活用", "連携事業の実施", "支援制度の充実",
     "調査研究の推進", "啓発活動の充実", "基盤整備の推進", "利用促進策の展開",
 ]
+# the reference tables every corpus shares (units and subgroups of the cubes)
+REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 PROJECTS = [
     "工業振興支援事業", "企業誘致推進事業", "創業支援事業", "子育て応援事業", "放課後児童健全育成事業",
     "地域公共交通活性化事業", "デマンドタクシー運行事業", "自主防災組織育成事業", "ごみ減量化推進事業",
@@ -778,6 +781,9 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
         "# Synthetic municipalities (mappings.synthetic); codes carry valid check digits.\n"
         + _dump([{"code": c.code, "name": c.name, "name_en": c.name_en, "prefecture": c.prefecture, "kind": c.kind}
                  for c in cities]), encoding="utf-8")
+    # the unit and subgroup tables are reference data of the cubes, the same for every corpus
+    for table in ("units.yaml", "breakdowns.yaml"):
+        shutil.copyfile(REFERENCE / table, out / "data" / "reference" / table)
     (out / "data" / "linkage").mkdir(exist_ok=True)
     if links:
         (out / "data" / "linkage" / "links.yaml").write_text(_dump(links), encoding="utf-8")
