@@ -7,7 +7,8 @@ and a ``Link`` header listing the alternates:
 
 - HTML for browsers: label, types, every property with the object's label, every incoming link
   with the subject's label, grouped by named graph, and the provenance — each
-  ``prov:wasDerivedFrom`` passage with its quoted text (``oa:exact``), document and lines;
+  passage its descriptions are ``prov:wasDerivedFrom`` (``^foaf:primaryTopic``), with its quoted text
+  (``oa:exact``), document and lines;
 - Turtle, JSON-LD, N-Triples, RDF/XML by ``Accept``, a ``format`` parameter or a suffix
   (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``): the concise bounded description (the
   resource's triples and those of its blank nodes) plus incoming links and the labels of every
@@ -226,9 +227,12 @@ SELECT ?this ?g ?s ?p ?sLabel ?pLabel WHERE {{
 
 Q_IN_COUNT = "SELECT ?this (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?this } } GROUP BY ?this"
 
-Q_PROV = sparql_prefixes(["prov", "oa", "mplan", "dct", "rdf"]) + """
+# The passages of a thing's descriptions (foaf:primaryTopic it), or its own (a description, a link),
+# or those a retired passage of several line ranges is dct:isReplacedBy (one per range).
+Q_PROV = sparql_prefixes(["prov", "oa", "mplan", "dct", "rdf", "foaf"]) + """
 SELECT ?this ?passage ?doc ?docTitle ?first ?last ?exact ?fragment WHERE {
-  ?this prov:wasDerivedFrom ?passage .
+  ?this (^foaf:primaryTopic)?/prov:wasDerivedFrom|dct:isReplacedBy ?passage .
+  FILTER EXISTS { ?passage a oa:SpecificResource }
   OPTIONAL { ?passage oa:hasSelector ?fs . ?fs rdf:value ?fragment FILTER(STRSTARTS(STR(?fragment), "line=")) }
   OPTIONAL { ?passage oa:hasSource ?doc OPTIONAL { ?doc dct:title ?docTitle } }
   OPTIONAL { ?passage mplan:firstLine ?first }

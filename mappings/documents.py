@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from .context import CODE, ESTAT_SAC, MPLAN, SCHEMA, SPDX, WIKIDATA, MappingContext, en, ja
 from .records import City
@@ -25,6 +25,7 @@ def map_documents(ctx: MappingContext) -> None:
         g.add((doc, MPLAN.publisherAsPrinted, ja(meta.publisher)))
         g.add((doc, DCTERMS.publisher, ctx.city(meta.city_code)))
         g.add((doc, DCTERMS.spatial, ctx.city(meta.city_code)))
+        g.add((doc, DCTERMS.spatial, ESTAT_SAC[f"C{meta.city_code[:5]}"]))  # the city's area (e-Stat)
         g.add((doc, MPLAN.documentKind, CODE[f"document-kind/{meta.kind}"]))
         g.add((doc, SCHEMA.encodingFormat, Literal("text/plain")))
         g.add((doc, MPLAN.fileName, Literal(meta.file)))
@@ -59,6 +60,29 @@ def map_cities(ctx: MappingContext, cities: list[City]) -> None:
         g.add((iri, MPLAN.localGovernmentCode5, Literal(city.code[:5])))
         g.add((iri, MPLAN.prefecture, ja(city.prefecture)))
         g.add((iri, MPLAN.municipalityKind, CODE[f"municipality-kind/{city.kind}"]))
-        g.add((iri, MPLAN.standardAreaCode, ESTAT_SAC[f"C{city.code[:5]}"]))
+        g.add((iri, RDF.type, PROV.Organization))  # the agent its documents' descriptions are attributed to
+        area = ESTAT_SAC[f"C{city.code[:5]}"]
+        g.add((iri, MPLAN.standardAreaCode, area))
+        g.add((iri, DCTERMS.spatial, area))
+        if city.area_code_since:  # the version of the code in force since then
+            dated = ESTAT_SAC[f"C{city.code[:5]}-{city.area_code_since.replace('-', '')}"]
+            g.add((iri, DCTERMS.spatial, dated))
+            g.add((area, DCTERMS.hasVersion, dated))
+            g.add((dated, DCTERMS.issued, Literal(city.area_code_since, datatype=XSD.date)))
+            if city.area_code_since_from:
+                g.add((iri, SKOS.editorialNote, en(f"e-Stat code dated {city.area_code_since}: {city.area_code_since_from}")))
+        # the territory (e-Stat's area) lies in its prefecture (e-Stat's code C{pp}000), in its country
+        prefecture = ESTAT_SAC[f"C{city.code[:2]}000"]
+        g.add((area, SCHEMA.containedInPlace, prefecture))
+        g.add((prefecture, RDF.type, SCHEMA.AdministrativeArea))
+        g.add((prefecture, RDFS.label, ja(city.prefecture)))
+        if city.country:
+            g.add((prefecture, SCHEMA.containedInPlace, URIRef(city.country)))
+            g.add((URIRef(city.country), RDF.type, SCHEMA.Country))
+            g.add((URIRef(city.country), RDFS.label, ja("日本")))
+            g.add((URIRef(city.country), RDFS.label, en("Japan")))
         if city.wikidata:
-            g.add((iri, OWL.sameAs, WIKIDATA[city.wikidata]))
+            # the Wikidata item of the municipality is its territory: a mapping, not an identity
+            g.add((iri, SKOS.exactMatch, WIKIDATA[city.wikidata]))
+            if city.wikidata_from:
+                g.add((iri, SKOS.editorialNote, en(f"Wikidata {city.wikidata} from: {city.wikidata_from}")))

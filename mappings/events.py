@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME
 
 from .context import MPLAN, SCHEMA, MappingContext, date_literal, ja
 from .records import Event, InformationSystem, Loaded, RecordSet
 
 
 def map_events(ctx: MappingContext, records: RecordSet) -> None:
+    """An event is a schema:Event at the date the document prints (year, month or day), with
+    ``time:hasTime`` its instant, whose xsd:date bounds a query can compare (``ctx.instant``).
+    The passage supports the event's description (``ctx.derive``), not the event."""
     for loaded in records.of("events"):
         e: Event = loaded.record  # type: ignore[assignment]
         g = ctx.graph(loaded.document)
         iri = ctx.define(ctx.iri("event", loaded.document, e.id))
-        g.add((iri, RDF.type, PROV.Activity))
+        g.add((iri, RDF.type, SCHEMA.Event))
         g.add((iri, RDFS.label, ja(e.label)))
         g.add((iri, DCTERMS.date, date_literal(e.date)))
+        g.add((iri, SCHEMA.startDate, date_literal(e.date)))
+        g.add((iri, TIME.hasTime, ctx.instant(e.date)))
         if e.subject_ref:
             g.add((iri, DCTERMS.subject, ctx.refer(ctx.subject(e.subject_ref), e.subject_ref, loaded)))
         ctx.derive(g, iri, loaded)

@@ -46,16 +46,20 @@ def map_links(ctx: MappingContext, records: RecordSet) -> None:
         g.add((node, MPLAN.linkSubject, subject))
         g.add((node, MPLAN.linkPredicate, predicate))
         g.add((node, MPLAN.linkObject, obj))
-        g.add((node, MPLAN.subjectEvidence, ctx.passage(link.subject.document, link.subject.lines)))
-        g.add((node, MPLAN.objectEvidence, ctx.passage(link.object.document, link.object.lines)))
+        subject_passages = ctx.passages(link.subject.document, link.subject.lines)
+        object_passages = ctx.passages(link.object.document, link.object.lines)
+        for passage in subject_passages:
+            g.add((node, MPLAN.subjectEvidence, passage))
+        for passage in object_passages:
+            g.add((node, MPLAN.objectEvidence, passage))
         g.add((node, MPLAN.confidence, decimal_literal(Decimal(str(link.confidence)))))
         g.add((node, RDFS.comment, en(link.reason_en)))
-        if link.asserted_by == "document":
-            g.add((node, PROV.wasAttributedTo, ctx.iri("document", link.subject.document)))
+        if link.asserted_by == "document":  # the city whose document states it is the agent, not the document
+            g.add((node, PROV.wasAttributedTo, ctx.city(ctx.catalog[link.subject.document].meta.city_code)))
         else:
             g.add((node, PROV.wasAttributedTo, curator))
             g.add((curator, RDF.type, PROV.Agent))
             g.add((curator, RDFS.label, Literal("plankg curators", lang="en")))
-        g.add((node, PROV.wasDerivedFrom, ctx.passage(link.subject.document, link.subject.lines)))
-        g.add((node, PROV.wasDerivedFrom, ctx.passage(link.object.document, link.object.lines)))
+        for passage in subject_passages + object_passages:
+            g.add((node, PROV.wasDerivedFrom, passage))
         ctx.origin.setdefault(node, loaded.where)

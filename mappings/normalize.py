@@ -199,14 +199,17 @@ def dates_in(text: str) -> set[str]:
     return found
 
 
-_SAME_YEAR = re.compile(r"同年(\d{1,2})月")
+# 「同年N月」, or a bare 「N月」 (not the month of a date: no digit, 年 or . before it)
+_SAME_YEAR = re.compile(r"(?:同年|(?<![\d年度.]))(\d{1,2})月")
 
 
 def _era_dates(text: str, found: set[str]) -> None:
-    """Era dates of one cell; 「同年N月」 takes the year of the era date just before it.
+    """Era dates of one cell; 「同年N月」 and a bare 「N月」 take the year of the era date just before it.
 
     >>> found = set(); _era_dates("平成11年4月に移転、同年9月に要望", found); sorted(found)
     ['1999', '1999-04', '1999-09']
+    >>> found = set(); _era_dates("平成23年3月に発生した震災のため、5月に要望。6月には再度", found); sorted(found)
+    ['2011', '2011-03', '2011-05', '2011-06']
     """
     tokens = sorted([*_ERA_DATE.finditer(text), *_SAME_YEAR.finditer(text)], key=lambda m: m.start())
     last_year = None
