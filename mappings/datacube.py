@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal
 
 # SDMX's convention for an observation without a number: OBS_VALUE NaN, with its OBS_STATUS.
-NOT_A_NUMBER = Literal("NaN", datatype=XSD.double)
+NOT_A_NUMBER = Literal("NaN", datatype=XSD.double, normalize=False)  # rdflib would write "nan", not xsd:double
 # A target's comparison as printed → code:target-comparison
 SCHEME_LABELS = {"statistic": ("統計の項目", "statistics: what is counted"),
                  "statistic-category": ("統計の区分", "statistics: qualifiers")}
