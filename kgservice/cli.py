@@ -70,8 +70,9 @@ def _run_build(ctx: typer.Context) -> None:
         report = build(_build_config(ctx), progress=lambda step: typer.echo(f"… {step}", err=True))
     except BuildError as exc:
         _fail(FAILED, f"build failed:\n{exc}")
-    typer.echo(f"built {report.triples} triples from {report.records} records in {report.seconds:.1f} s "
-               f"→ {report.store_path}", err=True)
+    typer.echo(f"built {report.default_triples} triples (the merge of the graphs; {report.triples} in the "
+               f"named graphs, a triple stated in two counted in each) from {report.records} records in "
+               f"{report.seconds:.1f} s → {report.store_path}", err=True)
     typer.echo("triples per graph:", err=True)
     for graph, n in report.triples_per_graph.items():
         typer.echo(f"  {n:>8}  {graph}", err=True)
@@ -241,9 +242,12 @@ def export(
     format: list[str] = typer.Option([], "--format", help="nquads, trig, turtle, jsonld (repeatable; "
                                                           "default: from the file suffix, or all four)."),
 ) -> None:
-    """Write dumps of the store. Turtle holds the union of the named graphs (graph names are lost);
-    N-Quads, TriG and JSON-LD keep them."""
+    """Write dumps of the store. Turtle holds the default graph, the merge of the named graphs (graph
+    names are lost, each triple once); N-Quads, TriG and JSON-LD hold the named graphs (and the triples
+    written to the default graph itself), never the merge as a graph of its own."""
     import pyoxigraph as ox
+
+    from kgservice import merge
 
     by_suffix = {Path(name).suffix: fmt for fmt, name in EXPORTS.items()}
     unknown = [f for f in format if f not in EXPORTS]
@@ -262,11 +266,14 @@ def export(
     store = _open_store(ctx)
     rdf = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE,
            "jsonld": ox.RdfFormat.JSON_LD}
+    merged = merge.holds_merge(store)
     for fmt, out in jobs:
         out.parent.mkdir(parents=True, exist_ok=True)
         if rdf[fmt].supports_datasets:
-            data = store.dump(format=rdf[fmt])
-        else:  # fold the graphs: a triple in two graphs is written once
+            data = ox.serialize(merge.dataset_quads(store, merged), format=rdf[fmt])
+        elif merged:
+            data = store.dump(format=rdf[fmt], from_graph=ox.DefaultGraph())
+        else:  # a store built before the merge: fold the graphs, a triple in two graphs written once
             union = ox.Store()
             union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
             data = union.dump(format=rdf[fmt], from_graph=ox.DefaultGraph())

@@ -33,8 +33,13 @@ N-Triples (one line per triple). Over the cap, the first ``max_rows`` rows/tripl
 ``EngineResult.truncated = True``, which the HTTP layer turns into ``X-Result-Truncated: true`` and a
 ``Warning`` header. The kept lines are re-read by pyoxigraph and written in the requested format.
 
-Default graph: with ``union_default_graph`` (the default) a query without FROM/FROM NAMED and without
-protocol dataset parameters sees the union of all graphs (``use_default_graph_as_union=True``);
+Default graph: the RDF merge of the named graphs (kgservice.merge): a store built by ``plankg build``
+holds it in its own default graph, and every write re-derives it, so a query without FROM/FROM NAMED
+and without protocol dataset parameters reads that graph as it is — each triple once, whatever the
+pyoxigraph version. A store without it (built before it existed) is read with the union flag, as it
+was. ``FROM <g1> FROM <g2>`` (or several ``default-graph-uri``) is evaluated over the merge of those
+graphs, copied into an in-memory dataset for the query (pyoxigraph's own dataset would count a
+triple of two of them twice). ``union_default_graph`` off: the default graph is empty.
 ``default-graph-uri``/``named-graph-uri`` replace the dataset as the SPARQL Protocol says.
 
 Writes (SPARQL Update, Graph Store Protocol) go through a single writer: new queries are held, the
@@ -67,6 +72,7 @@ from typing import Any, NoReturn
 
 from kgservice.errors import ServiceError
 from kgservice.formats import RESULT_FORMATS
+from kgservice import merge
 from kgservice.sparqltext import Scan, check_remote, scan
 
 log = logging.getLogger("kgservice.engine")
@@ -99,12 +105,15 @@ class EngineResult:
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
-def _syntax_error(exc: Exception) -> tuple:
+def _syntax_error(exc: Exception, lines_before: int = 0) -> tuple:
+    """A syntax error at the caller's own position (``lines_before``: lines put before their text)."""
     message = str(exc)
     extra: dict[str, Any] = {}
     m = _POSITION.search(message)
     if m:
-        extra["position"] = {"line": int(m.group(1)), "column": int(m.group(2))}
+        line = max(1, int(m.group(1)) - lines_before)
+        extra["position"] = {"line": line, "column": int(m.group(2))}
+        message = message[:m.start(1)] + str(line) + message[m.end(1):]
     return ("error", "bad_request", message, extra)
 
 
@@ -161,12 +170,8 @@ def _query(ox: Any, store: Any, req: dict) -> tuple:
     try:
         if req.get("substitutions"):
             kwargs["substitutions"] = {ox.Variable(k): _term(ox, v) for k, v in req["substitutions"].items()}
-        dg, ng = req.get("default_graph_uris"), req.get("named_graph_uris")
-        if dg or ng:
-            kwargs["default_graph"] = [ox.NamedNode(u) for u in dg or []]
-            kwargs["named_graphs"] = [ox.NamedNode(u) for u in ng or []]
-        elif req["union"] and not scanned.has_dataset_clause:
-            kwargs["use_default_graph_as_union"] = True
+        store, dataset = _dataset(ox, store, req, scanned)
+        kwargs.update(dataset)
     except (ValueError, SyntaxError) as exc:
         return ("error", "bad_request", f"invalid term or graph IRI: {exc}", {})
     try:
@@ -218,6 +223,28 @@ def _query(ox: Any, store: Any, req: dict) -> tuple:
     return ("ok", body, fmt.media_type, form, rows, truncated)
 
 
+def _dataset(ox: Any, store: Any, req: dict, scanned: Scan) -> tuple[Any, dict]:
+    """The store to query and its dataset arguments: the merge as the default graph (see the module doc)."""
+    dg, ng = req.get("default_graph_uris"), req.get("named_graph_uris")
+    if not (dg or ng) and scanned.has_dataset_clause:
+        clauses = merge.dataset_clauses(req["query"], scanned)
+        if clauses is None or len(set(clauses[0])) < 2:
+            return store, {}  # one graph (or none) in FROM: the store's own evaluation has no duplicate
+        dg, ng = clauses
+    if dg or ng:
+        if len(set(dg or [])) > 1:  # the merge of several graphs, each triple once
+            return merge.merge_of(store, dg, ng or []), {
+                "default_graph": [ox.DefaultGraph()], "named_graphs": [ox.NamedNode(u) for u in ng or []]}
+        return store, {"default_graph": [ox.NamedNode(u) for u in dg or []],
+                       "named_graphs": [ox.NamedNode(u) for u in ng or []]}
+    if not req["union"]:
+        return store, {"default_graph": []}
+    merged = req.get("merged")
+    if merged is None:  # the CLI: not known from a reader's start
+        merged = merge.holds_merge(store)
+    return store, {} if merged else {"use_default_graph_as_union": True}
+
+
 def _dump(ox: Any, store: Any, req: dict) -> tuple:
     fmt = RESULT_FORMATS[req["format"]]
     rdf = getattr(ox.RdfFormat, _RDF[fmt.name])
@@ -225,7 +252,8 @@ def _dump(ox: Any, store: Any, req: dict) -> tuple:
     if graph is None:  # the whole dataset
         if not rdf.supports_datasets:
             return ("error", "not_acceptable", f"the whole dataset needs N-Quads or TriG, not {fmt.name}", {})
-        body = store.dump(format=rdf)
+        merged = req["merged"] if "merged" in req else merge.holds_merge(store)
+        body = ox.serialize(merge.dataset_quads(store, merged), format=rdf)  # never the merge as a graph
     elif graph == "default":
         body = store.dump(format=rdf, from_graph=ox.DefaultGraph())
     else:
@@ -238,12 +266,17 @@ def _dump(ox: Any, store: Any, req: dict) -> tuple:
 
 def _graphs(ox: Any, store: Any, req: dict) -> tuple:
     """Named graphs with their triple counts, and the triple count of the default graph as queries
-    see it (the union, distinct triples, when union_default_graph is on)."""
+    see it (the merge: distinct triples; none when union_default_graph is off)."""
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     graphs = [(r["g"].value, int(r["n"].value)) for r in rows if isinstance(r["g"], ox.NamedNode)]
-    total = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                        use_default_graph_as_union=req["union"])
-    return ("ok", {"graphs": graphs, "default_triples": int(next(iter(total))["n"].value)})
+    if not req["union"]:
+        return ("ok", {"graphs": graphs, "default_triples": 0})
+    if req.get("merged", True):
+        total = merge.default_count(store)
+    else:
+        total = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                                          use_default_graph_as_union=True)))["n"].value)
+    return ("ok", {"graphs": graphs, "default_triples": total})
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -267,10 +300,11 @@ def _reader_main(path: str, conn: Any, memory_mb: int = 0) -> None:
         import pyoxigraph as ox
 
         store = ox.Store.read_only(path)
+        merged = merge.holds_merge(store)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         conn.send(("fatal", f"cannot open the store at {path}: {exc}"))
         return
-    conn.send(("ready",))
+    conn.send(("ready", merged))
     handlers = {"query": _query, "dump": _dump, "graphs": _graphs}
     while True:
         try:
@@ -279,6 +313,7 @@ def _reader_main(path: str, conn: Any, memory_mb: int = 0) -> None:
             return
         if req is None:
             return
+        req["merged"] = merged
         try:
             reply = handlers[req["op"]](ox, store, req)
         except MemoryError:
@@ -292,34 +327,33 @@ def _reader_main(path: str, conn: Any, memory_mb: int = 0) -> None:
 
 
 def _write(ox: Any, store: Any, req: dict) -> tuple:
+    """One write, as one SPARQL Update request that also re-derives the merged default graph (one
+    transaction: readers never see the write without its merge)."""
     op = req["op"]
     if op == "update":
+        update, lines_before = merge.merged_update(req["update"])
+        if scan(req["update"]).form != "update":  # a prologue alone: nothing to wrap
+            update, lines_before = req["update"], 0
         try:
-            store.update(req["update"])
+            store.update(update)
         except SyntaxError as exc:
-            return _syntax_error(exc)
+            return _syntax_error(exc, lines_before)
         except ValueError as exc:
             return ("error", "bad_request", str(exc), {})
         return ("ok", {})
     graph = req["graph"]
-    target = ox.DefaultGraph() if graph == "default" else ox.NamedNode(graph)
-    existed = graph == "default" or store.contains_named_graph(target)
+    existed = graph == "default" or store.contains_named_graph(ox.NamedNode(graph))
     if op == "delete":
         if not existed:
             return ("error", "not_found", f"no graph <{graph}> in the store", {})
-        if graph == "default":
-            store.clear_graph(target)
-        else:
-            store.remove_graph(target)
+        store.update(merge.graph_store_update("delete", graph))
         return ("ok", {"created": False})
     rdf = getattr(ox.RdfFormat, _RDF[req["format"]])
     try:  # parse everything before touching the store
         quads = list(ox.parse(req["data"], format=rdf, base_iri=req.get("base_iri"), without_named_graphs=True))
     except (SyntaxError, ValueError) as exc:
         return ("error", "bad_request", f"cannot parse the {req['format']} payload: {exc}", {})
-    if op == "put" and existed:
-        store.clear_graph(target)
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+    store.update(merge.graph_store_update(op, graph, (q.triple for q in quads)))
     return ("ok", {"created": not existed, "triples": len(quads)})
 
 
@@ -357,6 +391,7 @@ class _Reader:
         self.proc.start()
         child.close()
         self.conn = parent
+        self.merged = True  # whether the store's default graph holds the merge (told when ready)
 
     def wait_ready(self, timeout: float) -> str | None:
         """None when ready, else why not."""
@@ -366,7 +401,10 @@ class _Reader:
             msg = self.conn.recv()
         except (EOFError, OSError):
             return "reader exited while starting"
-        return None if msg[0] == "ready" else msg[1]
+        if msg[0] != "ready":
+            return msg[1]
+        self.merged = msg[1]
+        return None
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -444,6 +482,9 @@ class Engine:
         with self._lock:
             self._unavailable = problems[0] if len(problems) == len(readers) else None
             self._dataset = None
+        if any(not r.merged for r in readers):
+            log.warning("the store at %s has no merged default graph (built before it existed): queries read "
+                        "the union of its graphs, where a triple stated in two graphs counts twice", self.path)
         if problems:
             log.error("store readers failed: %s", problems[0])
 

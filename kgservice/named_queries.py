@@ -455,7 +455,7 @@ def _check_query(path: Path, query_line: int, text: str, params: list[Parameter]
         sample = example.get(p.name) or p.default or _SAMPLES[p.type](p)
         subs[ox.Variable(p.name)] = _term(p.bind(sample))
     try:
-        result = ox.Store().query(text, substitutions=subs, use_default_graph_as_union=True)
+        result = ox.Store().query(text, substitutions=subs)  # an empty store: prepared, not evaluated
     except SyntaxError as e:
         # pyoxigraph reports "error at L:C: …" counted from the query's first line.
         m = re.match(r"error at (\d+):(\d+):\s*(.*)", str(e), re.S)

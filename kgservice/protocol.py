@@ -6,9 +6,10 @@ with ``application/sparql-query`` (the body is the query); ``default-graph-uri``
 Update: ``POST`` with ``update=…`` or ``application/sparql-update`` goes to kgservice.updates.
 ``GET /sparql`` without a query answers the SPARQL 1.1 Service Description (Turtle by default).
 
-Default graph: the union of all named graphs (``settings.union_default_graph``, see
-kgservice.settings); every named graph is addressable with ``GRAPH``, FROM/FROM NAMED and the
-dataset parameters, and listed in the service description.
+Default graph: the RDF merge of all named graphs, each triple once (``settings.union_default_graph``,
+kgservice.merge) — ``sd:UnionDefaultGraph`` in the service description, whose ``void:triples`` for it
+are its distinct triples; every named graph is addressable with ``GRAPH``, FROM/FROM NAMED and the
+dataset parameters, and listed in the service description with its own count.
 
 Strict checks (as Oxigraph server): an unknown parameter, several ``query`` values, ``query`` with
 ``update``, an update by GET, a body that is not UTF-8 → 400; an unsupported POST content type → 415;

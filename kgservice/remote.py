@@ -31,20 +31,26 @@ Remote down: connection refused/reset is ``QueryError("unavailable")`` (503, Ret
 the remote is ``unavailable`` with status 502 (bad gateway), with the remote's message. Each request
 opens or re-uses a connection, so the service recovers on its own when the remote comes back.
 
-Default graph. Every fact lives in a named graph (``{base}graph/…``). Without FROM/FROM NAMED and
-without protocol dataset parameters, ``settings.union_default_graph`` asks for the union of them:
+Default graph: the RDF merge of the service's named graphs, each triple once (kgservice.merge), loaded
+by ``mappings.load_remote`` as a graph of its own beside the named graphs. Neither remote deduplicates a
+union: measured with one triple in two graphs, Oxigraph server 0.5.13 (``union-default-graph``, or two
+FROM) and Virtuoso 7.2.5 (two ``default-graph-uri``, two FROM, or no dataset at all) both count it twice
+and SUM its value twice. Without FROM/FROM NAMED and without protocol dataset parameters:
 
-- ``scope="graphs"`` (the default for Virtuoso): the service passes its own graphs — the named graphs
-  whose IRI starts with ``{base_iri}graph/``, discovered on the remote and cached for
-  ``graphs_ttl_s`` — as both ``default-graph-uri`` and ``named-graph-uri``. Needed for Virtuoso: its
-  default graph without FROM is the union of *all* its graphs, including its system graphs
-  (``virtrdf#``, DAV, the service description…), which would add rows to e.g. ``?x rdfs:label ?l``.
-- ``scope="remote"`` (the default for Oxigraph server and Fuseki): the remote's own default graph, which
-  must be configured as the union (``oxigraph serve --union-default-graph``; Fuseki/TDB2
-  ``tdb2:unionDefaultGraph true``). Oxigraph server is also sent ``union-default-graph`` per query.
+- ``scope="remote"`` (Oxigraph server, Fuseki): the remote's own default graph, which holds the merge
+  (``oxigraph serve`` without ``--union-default-graph``, Fuseki without ``tdb2:unionDefaultGraph``: a
+  union would add the named graphs to it, or hide it).
+- ``scope="graphs"`` (Virtuoso, generic): ``default-graph-uri`` is the merge graph
+  ``{base}default-graph`` (``merge_graph``) and ``named-graph-uri`` each of the service's graphs — the
+  named graphs under ``{base_iri}graph/``, discovered on the remote and cached for ``graphs_ttl_s``.
+  Virtuoso's own default graph is the union of *all* its graphs, system graphs included (``virtrdf#``,
+  DAV, the service description…), which would add rows to e.g. ``?x rdfs:label ?l``. A remote loaded
+  before the merge existed has no merge graph: then every service graph is a ``default-graph-uri``, as
+  before (a triple of two graphs counted twice; logged).
 
-With ``union_default_graph`` off, the default graph is empty (named-graph-uri only) — the embedded
-store's unnamed graph, which the build leaves empty.
+``FROM <g1> FROM <g2>`` is passed to the remote as written: both count a triple of both graphs twice
+(the embedded Engine evaluates it over their merge; a remote cannot be asked to). With
+``union_default_graph`` off, the default graph is empty (a never-matching ``default-graph-uri``).
 
 Substitutions (variable → N-Triples term) become ``VALUES`` blocks built from the parsed terms,
 inserted at the start of the query's outermost group pattern and of every sub-SELECT's group through
@@ -77,6 +83,18 @@ from kgservice.sparqltext import FORMS, Scan, check_remote, scan, tokens
 log = logging.getLogger("kgservice.remote")
 
 FLAVOURS = ("virtuoso", "oxigraph", "fuseki", "generic")
+MERGE_GRAPH = "default-graph"  # under base_iri, not under graph/: no service graph of its own
+
+
+def merge_graph(base_iri: str) -> str:
+    """The graph holding the merge on a remote that has no default graph of its own (Virtuoso)."""
+    return base_iri + MERGE_GRAPH
+
+
+def merge_target(flavour: str, base_iri: str) -> str | None:
+    """Where the merge is loaded: a named graph for ``scope="graphs"`` remotes, else (None) the remote's
+    own default graph."""
+    return merge_graph(base_iri) if flavour in ("virtuoso", "generic") else None
 _RES = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 _RDF = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
         "rdfxml": "RDF_XML", "jsonld": "JSON_LD"}
@@ -350,7 +368,7 @@ class RemoteEngine:
         self.remote_max_rows = remote_max_rows
         self.graphs_ttl_s = graphs_ttl_s
         self._client = client or httpx.Client(follow_redirects=False)
-        self._graphs: tuple[float, list[str]] | None = None
+        self._graphs: tuple[float, list[str], bool] | None = None  # (when, graphs, merge graph loaded)
         self._lock = threading.Lock()
 
     # ---- life cycle (the Engine's, so the app can hold either)
@@ -418,20 +436,34 @@ class RemoteEngine:
 
     def service_graphs(self, refresh: bool = False) -> list[str]:
         """The service's named graphs on the remote: IRIs under ``{base_iri}graph/`` (cached)."""
+        return self._discover(refresh)[0]
+
+    def _discover(self, refresh: bool = False) -> tuple[list[str], bool]:
+        """The service graphs, and whether the merge graph is loaded (cached for graphs_ttl_s)."""
         with self._lock:
             cached = self._graphs
         if cached and not refresh and time.monotonic() - cached[0] < self.graphs_ttl_s:
-            return cached[1]
+            return cached[1], cached[2]
         prefix = self.settings.base_iri + "graph/"
         query = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                  f"FILTER(STRSTARTS(STR(?g), {json.dumps(prefix)})) }}")
-        response = self._post(self.target.query_url, {"query": query}, "application/sparql-results+json",
-                              self.settings.query_timeout_s + _MARGIN_S)
+        timeout = self.settings.query_timeout_s + _MARGIN_S
+        response = self._post(self.target.query_url, {"query": query}, "application/sparql-results+json", timeout)
         rows = normalise_json_results(response.content)["results"]["bindings"]
         graphs = sorted(r["g"]["value"] for r in rows if r.get("g", {}).get("type") == "uri")
+        merged = merge_graph(self.settings.base_iri)
+        has_merge = False
+        if self.scope == "graphs":
+            response = self._post(self.target.query_url, {"query": f"ASK {{ GRAPH <{merged}> {{ ?s ?p ?o }} }}"},
+                                  "application/sparql-results+json", timeout)
+            has_merge = bool(normalise_json_results(response.content).get("boolean"))
+        if self.scope == "graphs" and graphs and not has_merge:
+            log.warning("no merge graph <%s> on %s (loaded before it existed): the default graph is the union "
+                        "of the graphs, where a triple of two graphs counts twice; reload the store",
+                        merged, self.target.display)
         with self._lock:
-            self._graphs = (time.monotonic(), graphs)
-        return graphs
+            self._graphs = (time.monotonic(), graphs, has_merge)
+        return graphs, has_merge
 
     def _dataset_params(self, has_dataset_clause: bool, default_graph_uris: list[str] | None,
                         named_graph_uris: list[str] | None) -> list[tuple[str, str]]:
@@ -443,17 +475,15 @@ class RemoteEngine:
                    [("named-graph-uri", g) for g in named_graph_uris or []]
         if has_dataset_clause:
             return []  # the query's own FROM/FROM NAMED
-        if self.scope == "remote":
-            if self.target.flavour == "oxigraph" and self.settings.union_default_graph:
-                return [("union-default-graph", "")]
-            return []
-        graphs = self.service_graphs()
-        if not graphs:  # nothing of ours loaded: a never-matching graph keeps system graphs out
-            graphs = [self.settings.base_iri + "graph/none"]
-        named = [("named-graph-uri", g) for g in graphs]
+        if self.scope == "remote" and self.settings.union_default_graph:
+            return []  # the remote's default graph holds the merge
+        graphs, has_merge = self._discover()
+        none = self.settings.base_iri + "graph/none"  # never matches: keeps Virtuoso's system graphs out
+        named = [("named-graph-uri", g) for g in graphs or [none]]
         if not self.settings.union_default_graph:
-            return named
-        return [("default-graph-uri", g) for g in graphs] + named
+            return [("default-graph-uri", none)] + named
+        default = [merge_graph(self.settings.base_iri)] if has_merge else graphs or [none]
+        return [("default-graph-uri", g) for g in default] + named
 
     # ---- public API
 
@@ -545,11 +575,11 @@ class RemoteEngine:
             body = ox.serialize(triples, format=rdf)
         return EngineResult(body, fmt.media_type, form, len(triples), truncated)
 
-    def count(self, graph: str) -> int:
-        """Triples in one named graph, counted by the remote."""
-        iri = str(ox.NamedNode(graph))
+    def count(self, graph: str | None) -> int:
+        """Triples in one named graph (None: the remote's own default graph), counted by the remote."""
+        pattern = "?s ?p ?o" if graph is None else f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
         response = self._post(self.target.query_url,
-                              {"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"},
+                              {"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"},
                               "application/sparql-results+json", self.settings.query_timeout_s + _MARGIN_S)
         rows = normalise_json_results(response.content)["results"]["bindings"]
         return int(rows[0]["n"]["value"]) if rows and "n" in rows[0] else 0

@@ -9,8 +9,15 @@ Every write goes through the Engine's single writer (readers stop, one process w
 re-open — see kgservice.engine), so a later query sees the change. The graph is rebuilt from the
 records by ``plankg build``; a write here lasts until the next build.
 
-Graph Store Protocol at ``/store``: ``?graph=<IRI>`` or ``?default`` (the store's own unnamed graph,
-not the union that queries see by default); GET/HEAD (conneg over the RDF formats), PUT (replace:
+The default graph is the merge of the named graphs plus what is written to it (kgservice.merge); each
+write is applied as one SPARQL Update request that takes the merge out of the default graph, applies
+the write and derives the merge again. So a write sees and changes the default graph as it always
+did — its own triples, which queries see beside the named graphs' — and no triple of two graphs is
+ever counted twice. ``GET /store?default`` answers the default graph queries see (the merge and the
+default graph's own triples); ``DELETE /store?default`` removes its own triples (the merge stays: it is
+the named graphs'). A store built before the merge existed answers its own unnamed graph, as before.
+
+Graph Store Protocol at ``/store``: ``?graph=<IRI>`` or ``?default``; GET/HEAD (conneg over the RDF formats), PUT (replace:
 201 when the graph is new, 204 otherwise), POST (merge: 201/204 likewise), DELETE (204, or 404 when
 the graph does not exist). GET without a graph gives the whole dataset (N-Quads or TriG). A POST
 without a graph (server-named graph creation) is not offered: 400.

@@ -167,6 +167,9 @@ def _map_agreement(ctx: MappingContext, loaded: Loaded) -> None:
         g.add((partner, RDFS.label, ja(a.partner)))
         ctx.derive(g, partner, loaded)
     g.add((iri, MPLAN.partner, partner))
+    # the plain link between the two, in ORG's words (schema.org has no twinning term; the kind and
+    # date stay on the agreement), so that "the partner cities of a city" needs no minted term
+    g.add((ctx.city(a.city), ORG.linkedTo, partner))
     for prop, value in ((MPLAN.country, a.country), (MPLAN.region, a.region)):
         if value:
             g.add((partner, prop, ja(value)))

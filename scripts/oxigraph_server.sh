@@ -7,16 +7,16 @@
 #   scripts/oxigraph_server.sh status   exit 0 when it answers
 #
 # Idempotent: `start` on a running server only reports it. Binds 127.0.0.1 only. Routes: /query,
-# /update, /store (Graph Store Protocol). `--union-default-graph` is passed (unless
-# OXIGRAPH_UNION_DEFAULT_GRAPH=0) so a query without FROM/GRAPH sees the union of all graphs, as the
-# embedded store does (Settings.union_default_graph).
+# /update, /store (Graph Store Protocol). A query without FROM/GRAPH reads the server's own default
+# graph, which `python -m mappings.load_remote` fills with the merge of the named graphs (each triple
+# once, as in the embedded store: kgservice.merge). `--union-default-graph` is never passed: Oxigraph
+# 0.5.13 counts a triple of two graphs twice in that union, and it would add the named graphs to the merge.
 #
 # Environment (defaults in brackets):
 #   OXIGRAPH_LOCATION   the store folder; the pid and log files sit beside it  [<repo>/var/oxigraph]
 #   OXIGRAPH_PORT       [7878]
 #   OXIGRAPH_BIN        [<repo>/.venv/bin/oxigraph, else `oxigraph` on PATH]
 #   OXIGRAPH_TIMEOUT_S  --timeout-s: the server cancels queries past it  [30]
-#   OXIGRAPH_UNION_DEFAULT_GRAPH  1 or 0  [1]
 #   OXIGRAPH_START_TIMEOUT_S  [60]
 set -euo pipefail
 
@@ -24,7 +24,6 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCATION="${OXIGRAPH_LOCATION:-$HERE/var/oxigraph}"
 PORT="${OXIGRAPH_PORT:-7878}"
 TIMEOUT_S="${OXIGRAPH_TIMEOUT_S:-30}"
-UNION="${OXIGRAPH_UNION_DEFAULT_GRAPH:-1}"
 START_TIMEOUT_S="${OXIGRAPH_START_TIMEOUT_S:-60}"
 PIDFILE="$LOCATION.pid"
 LOGFILE="$LOCATION.log"
@@ -59,7 +58,6 @@ start() {
     fi
     mkdir -p "$LOCATION"
     local args=(serve --location "$LOCATION" --bind "127.0.0.1:$PORT" --timeout-s "$TIMEOUT_S")
-    [ "$UNION" = 1 ] && args+=(--union-default-graph)
     log "starting $BIN ${args[*]}"
     nohup "$BIN" "${args[@]}" >"$LOGFILE" 2>&1 </dev/null &
     echo $! >"$PIDFILE"

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+from kgservice.merge import query_options
 from kgservice.named_queries import _term, load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,7 @@ def run(store: ox.Store, name: str, params: dict) -> list[dict[str, str | None]]
     query = QUERIES[name]
     given = {k: [str(v).lower() if isinstance(v, bool) else str(v)] for k, v in (params or {}).items()}
     substitutions = {ox.Variable(var): _term(nt) for var, nt in query.substitutions(given).items()}
-    solutions = store.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
+    solutions = store.query(query.text, substitutions=substitutions, **query_options(store))
     variables = [v.value for v in solutions.variables]
     return [{var: lexical(row[var]) for var in variables} for row in solutions]
 

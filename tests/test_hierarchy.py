@@ -9,6 +9,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from kgservice.merge import query_options
+
 BASE = "https://plankg.org/"
 PLAN6 = BASE + "id/plan/mito-comprehensive-plan-6"
 HITACHI = BASE + "id/plan/hitachi-comprehensive-plan/"
@@ -24,7 +26,7 @@ def store(built_graph) -> ox.Store:
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
-    rows = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    rows = store.query(PREFIXES + query, **query_options(store))
     names = [v.value for v in rows.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in rows]
 
@@ -79,7 +81,7 @@ def test_the_closure_reaches_the_plan_from_a_project_three_levels_down(store):
     # and the closure sits in its own rule graph, under no property a DCMI query reads as direct
     graphs = values(store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {project} mplan:partOfTransitive <{plan}> }} }}", "g")
     assert graphs == {BASE + "graph/inferred/part-of-transitive"}
-    assert not store.query(PREFIXES + f"ASK {{ {project} dct:isPartOf <{plan}> }}", use_default_graph_as_union=True)
+    assert not store.query(PREFIXES + f"ASK {{ {project} dct:isPartOf <{plan}> }}", **query_options(store))
 
 
 def test_the_retired_part_of_is_not_in_the_graph(store):

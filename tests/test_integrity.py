@@ -24,6 +24,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import LiveServer, free_port
+from kgservice.merge import dataset_quads, holds_merge
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ def _rdflib_term(term):
 def graphs_of_store(path: Path) -> dict[str, Graph]:
     store = ox.Store.read_only(str(path.resolve()))
     graphs: dict[str, Graph] = defaultdict(Graph)
-    for q in store:
+    for q in dataset_quads(store, holds_merge(store)):  # the dataset: the merge is no graph of it
         name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
         graphs[name].add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
     del store

@@ -11,6 +11,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
+from kgservice.merge import query_options
+
 BASE = "https://plankg.org/"
 MITO = BASE + "id/city/082015"
 POST = BASE + "id/post/082015/mayor"
@@ -35,7 +37,7 @@ def store(built_graph) -> ox.Store:
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
-    rows = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    rows = store.query(PREFIXES + query, **query_options(store))
     names = [v.value for v in rows.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in rows]
 
@@ -121,3 +123,12 @@ def test_the_members_of_the_kenou_body_by_org_has_member_and_member_of(store):
         org:organization {body} ; org:member ?c . {body} org:hasMember ?c }}""")
     assert memberships == [{"n": "9"}]
     assert select(store, "SELECT ?s WHERE { ?s mplan:memberOfBody ?o } LIMIT 1") == []
+
+
+def test_partner_cities_by_org_linked_to_beside_the_agreements(store):
+    # line 30: 敦賀市，彦根市，高松市，アナハイム市…及び重慶市 (the five agreements of lines 32-80)
+    rows = select(store, f"""SELECT DISTINCT ?name ?date WHERE {{ <{MITO}> org:linkedTo ?p . ?p rdfs:label ?name .
+        ?a mplan:agreementParty <{MITO}> ; mplan:partner ?p ; dct:date ?date FILTER(lang(?name) = "ja") }}""")
+    assert {(r["name"], r["date"]) for r in rows} == {
+        ("敦賀市", "1965-04-30"), ("彦根市", "1968-10-29"), ("高松市", "1974-04-13"), ("アナハイム市", "1976-12-21"),
+        ("重慶市", "2000-06-06")}

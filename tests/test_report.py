@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 
 from kgservice import errors
 from kgservice.engine import EngineResult
+from kgservice.merge import query_options
 from kgservice.report import (CSV_COLUMNS, ReportError, gather, indicator_chart, render_csv, render_html,
                               store_select)
 from kgservice.report_routes import router
@@ -366,7 +367,7 @@ class StoreEngine:
         for name, text in (substitutions or {}).items():
             quad = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
             subs[ox.Variable(name)] = quad.object
-        result = self.store.query(query, substitutions=subs, use_default_graph_as_union=True)
+        result = self.store.query(query, substitutions=subs, **query_options(self.store))
         body = result.serialize(format=ox.QueryResultsFormat.JSON)
         return EngineResult(body, "application/sparql-results+json", "select", None, False)
 
