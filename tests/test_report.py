@@ -257,7 +257,7 @@ def test_csv_has_the_same_items(report, html, csv_rows):
     bus = by_iri[f"{PLAN}/indicator/kpi-route-bus-users/actual/fy2021"]
     assert (bus["kind"], bus["role"], bus["period"], bus["value"], bus["unit"]) == \
         ("observation", "actual", "2021年度", "19489", "人")
-    assert "19,489" in bus["quote"] and bus["lines"] == "209, 214–215"
+    assert "19,489" in bus["quote"] and bus["lines"] == "209; 214–215"  # two passages, one per contiguous range
     kpi = by_iri[f"{PLAN}/indicator/kpi-mimamori-tai"]
     assert kpi["kind"] == "kpi" and kpi["indicator"].startswith("水戸市安心・安全見守り隊参加団体・事業者数")
     assert kpi["parent_iri"] == f"{PLAN}/goal-4-policy-1"
