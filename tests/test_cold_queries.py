@@ -97,3 +97,9 @@ def test_question_answers_exactly_what_the_documents_say(request, question, back
         assert got == expected, question["question"]
     else:
         assert sorted(got) == sorted(expected), question["question"]
+
+
+def test_model_shows_every_question_as_the_way_to_ask():
+    model = (COLD.parent.parent / "ontology" / "MODEL.md").read_text(encoding="utf-8")
+    missing = [q["name"] for q in QUESTIONS if f"tests/cold/{q['name']}.rq" not in model or q["question"] not in model]
+    assert not missing, f"ontology/MODEL.md does not show: {missing}"
