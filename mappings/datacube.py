@@ -21,16 +21,22 @@ SCHEME_LABELS = {"statistic": ("統計の項目", "statistics: what is counted")
 COMPARISONS = {"以下": "at-most", "以上": "at-least", "増/年": "annual-increase", "減/年": "annual-decrease"}
 
 
+def code_of(scheme: str, codes: dict[str, str], printed: str, key: str) -> URIRef:
+    """The concept of ``code:{scheme}`` for a printed word (``key``: the word as looked up), or an
+    error naming the word and the words the scheme knows."""
+    try:
+        return CODE[f"{scheme}/{codes[key]}"]
+    except KeyError:
+        raise ValueError(f"unknown {scheme.replace('-', ' ')} {printed!r} (expected one of {', '.join(codes)})") from None
+
+
 def comparison_code(printed: str) -> URIRef:
     """The code of a printed target comparison.
 
     >>> str(comparison_code("以下")).rsplit("/", 1)[1]
     'at-most'
     """
-    try:
-        return CODE[f"target-comparison/{COMPARISONS[printed.strip()]}"]
-    except KeyError:
-        raise ValueError(f"unknown target comparison {printed!r} (expected one of {', '.join(COMPARISONS)})") from None
+    return code_of("target-comparison", COMPARISONS, printed, printed.strip())
 
 
 def add_value(g, obs: URIRef, value: Decimal | None, status: str | None) -> None:

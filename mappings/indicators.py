@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, ja, printed_decimal
-from .datacube import add_area, add_to_slice, add_unit, add_value, breakdown, comparison_code, period_not_stated
+from .datacube import add_area, add_to_slice, add_unit, add_value, breakdown, code_of, comparison_code, period_not_stated
 from .normalize import clean_label, compact
 from .records import Indicator, Loaded, Observation, RecordSet
 
@@ -35,10 +35,7 @@ def progress_status(printed: str) -> URIRef:
     >>> str(progress_status("概ね 順調")).rsplit("/", 1)[1]
     'roughly-on-track'
     """
-    try:
-        return CODE[f"progress-status/{PROGRESS_STATUS[compact(printed)]}"]
-    except KeyError:
-        raise ValueError(f"unknown progress status {printed!r} (expected one of {', '.join(PROGRESS_STATUS)})") from None
+    return code_of("progress-status", PROGRESS_STATUS, printed, compact(printed))
 
 
 def map_indicators(ctx: MappingContext, records: RecordSet) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
-from .context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, MappingContext, date_literal, decimal_literal, en, ja
+from .context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, date_literal, decimal_literal, en, ja
 from .records import Element, Loaded, Plan, RecordSet
 
 ELEMENT_CLASSES = {

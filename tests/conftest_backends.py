@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import unavailable
+from kgservice.engine import Engine
+from kgservice.settings import Settings
 from mappings.load_remote import LoadInterrupted, load, read_dump
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +91,15 @@ def oxigraph_load(oxigraph_env, graph, tmp_path_factory) -> dict:
 def virtuoso_load(virtuoso_env, graph, tmp_path_factory) -> dict:
     state = tmp_path_factory.mktemp("state") / "virtuoso.json"
     return _interrupted_then_resumed(f"http://dba:dba@127.0.0.1:{VIRT_HTTP}/sparql", graph, state)
+
+
+@pytest.fixture(scope="module")
+def embedded(real_store):
+    """The embedded engine over the real graph of the session, the peer of the servers above."""
+    engine = Engine(Settings(store_path=real_store, query_timeout_s=30))
+    engine.start()
+    yield engine
+    engine.close()
 
 
 # --------------------------------------------------------------------------- comparing answers

@@ -10,9 +10,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer, free_port
+from kgservice.merge import query_options
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +94,10 @@ def triple_count(client) -> int:
                     headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200, r.text
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    """The rows of a SELECT over a built store's default graph (the merge), unbound variables left out."""
+    rows = store.query(query, **query_options(store))
+    names = [v.value for v in rows.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in rows]

@@ -19,7 +19,6 @@ import pytest
 import yaml
 
 from conftest_backends import OX_PORT, lexical
-from kgservice.engine import Engine
 from kgservice.remote import RemoteEngine
 from kgservice.settings import Settings
 
@@ -62,14 +61,6 @@ def answered_rows(body: bytes) -> list[tuple]:
     if "boolean" in doc:
         return [(("boolean", "1" if doc["boolean"] else "0"),)]
     return [tuple(sorted((k, lexical(v)) for k, v in row.items())) for row in doc["results"]["bindings"]]
-
-
-@pytest.fixture(scope="module")
-def embedded(real_store):
-    engine = Engine(Settings(store_path=real_store, query_timeout_s=30))
-    engine.start()
-    yield engine
-    engine.close()
 
 
 @pytest.fixture(scope="module")

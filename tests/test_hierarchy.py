@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from conftest_pages import select as select_rows
 from kgservice.merge import query_options
 
 BASE = "https://plankg.org/"
@@ -26,9 +27,7 @@ def store(built_graph) -> ox.Store:
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
-    rows = store.query(PREFIXES + query, **query_options(store))
-    names = [v.value for v in rows.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in rows]
+    return select_rows(store, PREFIXES + query)
 
 
 def values(store: ox.Store, query: str, var: str) -> set[str]:

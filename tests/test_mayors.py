@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from kgservice.merge import query_options
+from conftest_pages import select as select_rows
 
 BASE = "https://plankg.org/"
 MITO = BASE + "id/city/082015"
@@ -37,9 +37,7 @@ def store(built_graph) -> ox.Store:
 
 
 def select(store: ox.Store, query: str) -> list[dict[str, str]]:
-    rows = store.query(PREFIXES + query, **query_options(store))
-    names = [v.value for v in rows.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in rows]
+    return select_rows(store, PREFIXES + query)
 
 
 def person(name: str) -> str:

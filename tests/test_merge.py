@@ -20,7 +20,6 @@ from rdflib.namespace import DCAT, RDF
 
 from conftest import FIXTURE_TRIPLES, UPDATE_TOKEN, LiveServer, build_store, free_port
 from conftest_backends import OX_PORT, VIRT_HTTP
-from kgservice.engine import Engine
 from kgservice.merge import holds_merge, query_options
 from kgservice.remote import RemoteEngine
 from kgservice.settings import Settings
@@ -137,14 +136,6 @@ def test_an_update_error_is_reported_at_the_callers_own_line(rw):
 
 
 # --------------------------------------------------------------------------- the real graph
-
-
-@pytest.fixture(scope="module")
-def embedded(real_store):
-    engine = Engine(Settings(store_path=real_store, query_timeout_s=30))
-    engine.start()
-    yield engine
-    engine.close()
 
 
 def test_the_real_graph_counts_each_triple_once(embedded, built_graph):

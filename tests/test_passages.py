@@ -59,10 +59,10 @@ def test_every_exact_is_its_lines_of_its_source(built_graph, catalog):
 
 def test_one_fragment_and_one_quote_per_passage(built_graph):
     counts = defaultdict(lambda: {"frag": set(), "quote": set()})
-    rows = select(built_graph, f"""SELECT DISTINCT ?p ?s ?kind ?value ?first ?last WHERE {{
+    rows = select(built_graph, """SELECT DISTINCT ?p ?s ?kind ?value ?first ?last WHERE {
         ?p a oa:SpecificResource ; oa:hasSelector ?s ; mplan:firstLine ?first ; mplan:lastLine ?last .
-        ?s a ?kind . OPTIONAL {{ ?s rdf:value ?value }}
-        FILTER(?kind IN (oa:FragmentSelector, oa:TextQuoteSelector)) }}""")
+        ?s a ?kind . OPTIONAL { ?s rdf:value ?value }
+        FILTER(?kind IN (oa:FragmentSelector, oa:TextQuoteSelector)) }""")
     for r in rows:
         c = counts[r["p"].value]
         c["frag" if r["kind"].value == OA + "FragmentSelector" else "quote"].add(r["s"].value)
