@@ -247,7 +247,7 @@ def export(
     written to the default graph itself), never the merge as a graph of its own."""
     import pyoxigraph as ox
 
-    from kgservice import merge
+    from mappings import merge
 
     by_suffix = {Path(name).suffix: fmt for fmt, name in EXPORTS.items()}
     unknown = [f for f in format if f not in EXPORTS]

@@ -33,7 +33,7 @@ N-Triples (one line per triple). Over the cap, the first ``max_rows`` rows/tripl
 ``EngineResult.truncated = True``, which the HTTP layer turns into ``X-Result-Truncated: true`` and a
 ``Warning`` header. The kept lines are re-read by pyoxigraph and written in the requested format.
 
-Default graph: the RDF merge of the named graphs (kgservice.merge): a store built by ``plankg build``
+Default graph: the RDF merge of the named graphs (mappings.merge, kgservice.merge): a store built by ``plankg build``
 holds it in its own default graph, and every write re-derives it, so a query without FROM/FROM NAMED
 and without protocol dataset parameters reads that graph as it is — each triple once, whatever the
 pyoxigraph version. A store without it (built before it existed) is read with the union flag, as it
@@ -73,6 +73,7 @@ from typing import Any, NoReturn
 from kgservice.errors import ServiceError
 from kgservice.formats import RESULT_FORMATS
 from kgservice import merge
+from mappings import merge as store_layout
 from kgservice.sparqltext import Scan, check_remote, scan
 
 log = logging.getLogger("kgservice.engine")
@@ -241,7 +242,7 @@ def _dataset(ox: Any, store: Any, req: dict, scanned: Scan) -> tuple[Any, dict]:
         return store, {"default_graph": []}
     merged = req.get("merged")
     if merged is None:  # the CLI: not known from a reader's start
-        merged = merge.holds_merge(store)
+        merged = store_layout.holds_merge(store)
     return store, {} if merged else {"use_default_graph_as_union": True}
 
 
@@ -252,8 +253,8 @@ def _dump(ox: Any, store: Any, req: dict) -> tuple:
     if graph is None:  # the whole dataset
         if not rdf.supports_datasets:
             return ("error", "not_acceptable", f"the whole dataset needs N-Quads or TriG, not {fmt.name}", {})
-        merged = req["merged"] if "merged" in req else merge.holds_merge(store)
-        body = ox.serialize(merge.dataset_quads(store, merged), format=rdf)  # never the merge as a graph
+        merged = req["merged"] if "merged" in req else store_layout.holds_merge(store)
+        body = ox.serialize(store_layout.dataset_quads(store, merged), format=rdf)  # never the merge as a graph
     elif graph == "default":
         body = store.dump(format=rdf, from_graph=ox.DefaultGraph())
     else:
@@ -272,7 +273,7 @@ def _graphs(ox: Any, store: Any, req: dict) -> tuple:
     if not req["union"]:
         return ("ok", {"graphs": graphs, "default_triples": 0})
     if req.get("merged", True):
-        total = merge.default_count(store)
+        total = store_layout.default_count(store)
     else:
         total = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
                                           use_default_graph_as_union=True)))["n"].value)
@@ -300,7 +301,7 @@ def _reader_main(path: str, conn: Any, memory_mb: int = 0) -> None:
         import pyoxigraph as ox
 
         store = ox.Store.read_only(path)
-        merged = merge.holds_merge(store)
+        merged = store_layout.holds_merge(store)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         conn.send(("fatal", f"cannot open the store at {path}: {exc}"))
         return

@@ -7,7 +7,7 @@ Update: ``POST`` with ``update=…`` or ``application/sparql-update`` goes to kg
 ``GET /sparql`` without a query answers the SPARQL 1.1 Service Description (Turtle by default).
 
 Default graph: the RDF merge of all named graphs, each triple once (``settings.union_default_graph``,
-kgservice.merge) — ``sd:UnionDefaultGraph`` in the service description, whose ``void:triples`` for it
+mappings.merge) — ``sd:UnionDefaultGraph`` in the service description, whose ``void:triples`` for it
 are its distinct triples; every named graph is addressable with ``GRAPH``, FROM/FROM NAMED and the
 dataset parameters, and listed in the service description with its own count.
 

@@ -31,7 +31,7 @@ Remote down: connection refused/reset is ``QueryError("unavailable")`` (503, Ret
 the remote is ``unavailable`` with status 502 (bad gateway), with the remote's message. Each request
 opens or re-uses a connection, so the service recovers on its own when the remote comes back.
 
-Default graph: the RDF merge of the service's named graphs, each triple once (kgservice.merge), loaded
+Default graph: the RDF merge of the service's named graphs, each triple once (mappings.merge), loaded
 by ``mappings.load_remote`` as a graph of its own beside the named graphs. Neither remote deduplicates a
 union: measured with one triple in two graphs, Oxigraph server 0.5.13 (``union-default-graph``, or two
 FROM) and Virtuoso 7.2.5 (two ``default-graph-uri``, two FROM, or no dataset at all) both count it twice

@@ -92,10 +92,10 @@ def engine_select(engine: Any) -> RunSelect:
 
 
 def store_select(store: Any) -> RunSelect:
-    """``run_select`` over a pyoxigraph Store, its default graph the merge of its graphs (kgservice.merge)."""
+    """``run_select`` over a pyoxigraph Store, its default graph the merge of its graphs (mappings.merge)."""
     import pyoxigraph as ox
 
-    from kgservice.merge import query_options
+    from mappings.merge import query_options
 
     options = query_options(store)
 

@@ -6,7 +6,7 @@ variables (and plain ``PORT``, as hosting platforms set it), then applies explic
 
 Default graph choice (``union_default_graph``, default True): every fact lives in a named graph
 (``{base}graph/{document-id}``, ``…/ontology``, ``…/reference``), so a query without ``GRAPH``
-or ``FROM`` sees the RDF merge of all of them, each triple once (kgservice.merge) — what a reader of
+or ``FROM`` sees the RDF merge of all of them, each triple once (mappings.merge) — what a reader of
 the plans expects. False: the default graph is empty. Each named graph stays addressable with
 ``GRAPH <g>``, ``FROM``/``FROM NAMED`` and the protocol's ``default-graph-uri``/``named-graph-uri``
 parameters.

@@ -9,7 +9,7 @@ Every write goes through the Engine's single writer (readers stop, one process w
 re-open — see kgservice.engine), so a later query sees the change. The graph is rebuilt from the
 records by ``plankg build``; a write here lasts until the next build.
 
-The default graph is the merge of the named graphs plus what is written to it (kgservice.merge); each
+The default graph is the merge of the named graphs plus what is written to it (mappings.merge); each
 write is applied as one SPARQL Update request that takes the merge out of the default graph, applies
 the write and derives the merge again. So a write sees and changes the default graph as it always
 did — its own triples, which queries see beside the named graphs' — and no triple of two graphs is

@@ -1,5 +1,5 @@
 """The build: records → RDF (streamed out as N-Quads) → a new on-disk pyoxigraph store → SHACL gate
-→ closures → the default graph as the merge of the named graphs (kgservice.merge) → dumps.
+→ closures → the default graph as the merge of the named graphs (mappings.merge) → dumps.
 
 Nothing is replaced unless every step passes: the store and the dumps are
 written into new directories and switched in with an atomic rename of a
@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kgservice import merge
+from . import merge
 
 from .candidates import map_candidates
 from .context import MappingContext, NQuadsSink

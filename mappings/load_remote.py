@@ -15,7 +15,7 @@ Idempotent and resumable:
 - after each batch, progress is written to a small JSON state file (atomically); a re-run with the
   same dump, target and batch size resumes after the last batch done; anything else starts over.
 Then the merge of the graphs — their distinct triples, each once: what a query without GRAPH sees
-(kgservice.merge) — is loaded the same way as the default graph: the remote's own default graph
+(mappings.merge) — is loaded the same way as the default graph: the remote's own default graph
 (Oxigraph server, Fuseki: ``?default``), or the graph ``{base}default-graph`` on Virtuoso, which has
 no default graph of its own (kgservice.remote.merge_target).
 Then every graph's triple count on the remote (``COUNT(*)`` in ``GRAPH <g>``) must equal the number

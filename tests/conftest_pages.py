@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import LiveServer, free_port
-from kgservice.merge import query_options
+from mappings.merge import query_options
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kgservice.merge import query_options
+from mappings.merge import query_options
 from kgservice.named_queries import _term, load_queries
 
 ROOT = Path(__file__).resolve().parents[1]

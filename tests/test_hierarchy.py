@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest_pages import select as select_rows
-from kgservice.merge import query_options
+from mappings.merge import query_options
 
 BASE = "https://plankg.org/"
 PLAN6 = BASE + "id/plan/mito-comprehensive-plan-6"

@@ -24,7 +24,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import LiveServer, free_port
-from kgservice.merge import dataset_quads, holds_merge
+from mappings.merge import dataset_quads, holds_merge
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kgservice.merge import query_options
+from mappings.merge import query_options
 from kgservice.named_queries import _term, load_queries
 from mappings.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
                                    rule_query)

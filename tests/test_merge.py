@@ -1,4 +1,4 @@
-"""The default graph is the RDF merge of the named graphs (kgservice.merge): a triple stated in two
+"""The default graph is the RDF merge of the named graphs (mappings.merge): a triple stated in two
 graphs is one triple for every query without GRAPH, on every backend, whatever the store version does
 (pyoxigraph 0.5.13 and Virtuoso 7.2.5 count it once per graph in their unions).
 
@@ -20,7 +20,7 @@ from rdflib.namespace import DCAT, RDF
 
 from conftest import FIXTURE_TRIPLES, UPDATE_TOKEN, LiveServer, build_store, free_port
 from conftest_backends import OX_PORT, VIRT_HTTP
-from kgservice.merge import holds_merge, query_options
+from mappings.merge import holds_merge, query_options
 from kgservice.remote import RemoteEngine
 from kgservice.settings import Settings
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kgservice.merge import query_options
+from mappings.merge import query_options
 from mappings.records import load_records
 from mappings.sources import load_catalog
 from mappings.verify import check_record

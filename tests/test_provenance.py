@@ -19,7 +19,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 import pytest
 
-from kgservice.merge import query_options
+from mappings.merge import query_options
 
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 
 from kgservice import errors
 from kgservice.engine import EngineResult
-from kgservice.merge import query_options
+from mappings.merge import query_options
 from kgservice.report import (CSV_COLUMNS, ReportError, gather, indicator_chart, render_csv, render_html,
                               store_select)
 from kgservice.report_routes import router
