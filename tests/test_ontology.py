@@ -83,6 +83,7 @@ def mapped_terms() -> set[str]:
 
 
 RETIRED_HEADING = "## Retired and changed terms"
+COLD_HEADING = "## Asking with the vocabularies you know"
 
 
 def test_ontology_defines_every_term_of_the_contract_and_the_mappings(ontology):
@@ -293,7 +294,8 @@ def test_every_class_has_a_shape(ontology, shapes):
     prefixes = {"mplan": str(MPLAN), "foaf": "http://xmlns.com/foaf/0.1/", "prov": str(PROV),
                 "oa": "http://www.w3.org/ns/oa#", "org": str(ORG), "time": str(TIME), "qb": str(QB),
                 "skos": str(SKOS), "dct": str(DCTERMS), "schema": "https://schema.org/"}
-    model = (ONT / "MODEL.md").read_text(encoding="utf-8").partition(RETIRED_HEADING)[0]
+    # the contract, not the cold questions (they name classes of others' vocabularies) nor the retired table
+    model = (ONT / "MODEL.md").read_text(encoding="utf-8").partition(COLD_HEADING)[0]
     named = set(re.findall(r"\b([a-z]+):([A-Z]\w*)", model))
     dsds = set(ontology.subjects(RDF.type, QB.DataStructureDefinition)) | set(ontology.subjects(RDF.type, QB.SliceKey))
     checked = 0
