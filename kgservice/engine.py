@@ -181,6 +181,11 @@ def _query(ox: Any, store: Any, req: dict) -> tuple:
         return _syntax_error(exc)
     except ValueError as exc:
         return ("error", "bad_request", str(exc), {})
+    except RuntimeError as exc:
+        if "custom function" not in str(exc):
+            raise
+        # a function IRI SPARQL does not define (a mistyped xsd: cast): the query's fault, not ours
+        return ("error", "bad_request", f"{exc}: SPARQL 1.1 functions and XSD casts only", {})
     max_rows = req["max_rows"]
     if isinstance(result, ox.QueryBoolean):
         if fmt.kind != "results":

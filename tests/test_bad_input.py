@@ -265,6 +265,16 @@ def test_fuzz_sparql_never_500_and_no_worker_dies(live, http, source):
     assert_healthy(live, http, before)
 
 
+def test_an_unknown_function_is_the_querys_fault(live, http):
+    """A cast to a mistyped XSD IRI (found by the fuzzer in cq-element-child-counts' ORDER BY) is a 400
+    naming the function, not a 500."""
+    r = http.post("/sparql", data={"query": 'SELECT (<ttp://www.w3.org/2001/XMLSchema#integer>("7") AS ?n) {}'})
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["kind"] == "bad_request"
+    assert "<ttp://www.w3.org/2001/XMLSchema#integer>" in r.json()["error"]["message"]
+    assert_healthy(live, http, worker_pids(live))
+
+
 def test_every_named_query_text_is_valid_as_adhoc_sparql(http):
     """The fuzzer's seeds are real queries: unmutated, they parse (200 or a row-capped 200)."""
     for text in QUERY_TEXTS:
