@@ -118,7 +118,7 @@ def reject(ctx: typer.Context,
 @app.command()
 def evaluate(ctx: typer.Context) -> None:
     """Precision, recall and F1 of the suggester against the curated links, for several top-k and thresholds."""
-    from mappings.records import load_records
+    from mappings.record_files import load_records
     from mappings.suggest import build_model, evaluate as do_evaluate, format_table, gold_ranks, measures_hits
 
     records = load_records(_root(ctx) / "data")

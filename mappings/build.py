@@ -42,7 +42,8 @@ from .linkage import map_links
 from .organizations import map_organizations
 from .plans import map_plans
 from .policy_areas import map_policy_areas
-from .records import RecordError, load_records
+from .records import RecordError
+from .record_files import load_records
 from .sources import load_catalog
 from .statistics import map_statistics
 from .validate import ShaclViolation, validate_graph

@@ -23,7 +23,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .context import MPLAN, SCHEMA, MappingContext, decimal_literal, en
 from .linkage import PREDICATES
-from .records import Loaded, Model, RecordError, load_yaml, strip_lines
+from .records import Model, RecordError
+from .record_files import Loaded, load_yaml, strip_lines
 
 CANDIDATE_PREDICATES = {**PREDICATES, "related": SKOS.related}
 

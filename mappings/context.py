@@ -19,7 +19,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKO
 from rdflib.plugins.serializers.nquads import _nq_row
 
 from .normalize import clean_label
-from .records import Loaded, RecordError, parse_lines
+from .records import RecordError, parse_lines
+from .record_files import Loaded
 from .sources import Source
 
 MPLAN = Namespace("https://plankg.org/def/mplan#")

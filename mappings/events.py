@@ -5,7 +5,8 @@ from __future__ import annotations
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME
 
 from .context import MPLAN, SCHEMA, MappingContext, date_literal, ja
-from .records import Event, InformationSystem, Loaded, RecordSet
+from .records import Event, InformationSystem
+from .record_files import Loaded, RecordSet
 
 
 def map_events(ctx: MappingContext, records: RecordSet) -> None:

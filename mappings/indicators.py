@@ -17,7 +17,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from .context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, ja, printed_decimal
 from .datacube import add_area, add_to_slice, add_unit, add_value, breakdown, code_of, comparison_code, period_not_stated
 from .normalize import clean_label, compact
-from .records import Indicator, Loaded, Observation, RecordSet
+from .records import Indicator, Observation
+from .record_files import Loaded, RecordSet
 
 INDICATOR_CLASSES = {
     "kpi": MPLAN.KPI, "numeric-target": MPLAN.NumericTarget,

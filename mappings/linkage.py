@@ -14,7 +14,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS
 
 from .context import MPLAN, MappingContext, decimal_literal, en
-from .records import Link, LinkSide, RecordSet
+from .records import Link, LinkSide
+from .record_files import RecordSet
 
 PREDICATES = {
     "positioned-under": MPLAN.positionedUnder, "based-on": MPLAN.basedOn, "serves": MPLAN.serves,

@@ -9,7 +9,8 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, XSD
 
 from .context import CODE, MPLAN, MappingContext, date_literal, decimal_literal, ja
 from .normalize import clean_label, parse_ordinal
-from .records import Agreement, Loaded, MayorTerm, Organization, RecordSet
+from .records import Agreement, MayorTerm, Organization
+from .record_files import Loaded, RecordSet
 
 # Popolo's membership → post link (ORG itself has none): the post a mayoral term is held in
 OPENGOV = Namespace("http://www.w3.org/ns/opengov#")

@@ -10,7 +10,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from .context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, date_literal, decimal_literal, en, ja
-from .records import Element, Loaded, Plan, RecordSet
+from .records import Element, Plan
+from .record_files import Loaded, RecordSet
 
 ELEMENT_CLASSES = {
     "vision": MPLAN.Vision, "principle": MPLAN.BasicPrinciple, "goal": MPLAN.BasicGoal,

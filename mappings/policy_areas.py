@@ -38,7 +38,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .context import CODE, MPLAN, MappingContext, en, ja
-from .records import RecordError, RecordSet, load_yaml, strip_lines
+from .records import RecordError
+from .record_files import RecordSet, load_yaml, strip_lines
 
 SCHEME = URIRef(str(CODE) + "policy-area")
 SDG = "http://metadata.un.org/sdg/"

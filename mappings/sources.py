@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from .records import CITY_CODE, SLUG, YEAR, Model, RecordError, validate_model, load_yaml
+from .records import CITY_CODE, SLUG, YEAR, Model, RecordError
+
+from .record_files import load_yaml, validate_model
 
 DocumentKind = Literal[
     "administrative-overview-chapter",

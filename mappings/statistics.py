@@ -17,7 +17,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from .context import MPLAN, QB, SDMX_DIMENSION, MappingContext, date_literal, ja, printed_decimal
 from .datacube import add_area, add_unit, add_value, code_in, period_not_stated
 from .normalize import clean_label
-from .records import Loaded, RecordSet, Statistic, StatisticsDataset
+from .records import Statistic, StatisticsDataset
+from .record_files import Loaded, RecordSet
 
 
 def map_statistics(ctx: MappingContext, records: RecordSet) -> None:

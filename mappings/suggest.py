@@ -36,7 +36,9 @@ from typing import Any, Iterable
 import numpy as np
 import yaml
 
-from .records import Element, Indicator, Link, LinkRelation, RecordError, RecordSet, load_records, load_yaml
+from .records import Element, Indicator, Link, LinkRelation, RecordError
+
+from .record_files import RecordSet, load_records, load_yaml
 
 SUGGESTER_VERSION = "1"
 METHOD = "tfidf-cosine"

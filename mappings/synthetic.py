@@ -672,7 +672,7 @@ AREAS_FILE = Path(__file__).resolve().parent.parent / "data" / "linkage" / "poli
 def policy_areas(cities: list[City], seed: int) -> dict[str, Any]:
     """The real policy-area scheme (data/linkage/policy-areas.yaml: scheme, SDG goals, areas) with a
     synthetic classification: every plan gets an area, every goal of the basic plan one or two."""
-    from .records import load_yaml, strip_lines
+    from .record_files import load_yaml, strip_lines
 
     real = strip_lines(load_yaml(AREAS_FILE))
     slugs = [a["slug"] for a in real["areas"]]

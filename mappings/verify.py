@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .normalize import compact, dates_in, numbers_in
-from .records import ISO_DATE, Loaded, RecordError, RecordSet, load_records, parse_lines
+from .records import ISO_DATE, RecordError, parse_lines
+from .record_files import Loaded, RecordSet, load_records
 from .sources import Source, load_catalog
 
 CONTROL_KEYS = {"id", "lines", "plan", "kind", "role", "flags", "city", "in_office", "dataset", "__line__",

@@ -18,7 +18,8 @@ from mappings.merge import query_options
 from kgservice.named_queries import _term, load_queries
 from mappings.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
                                    rule_query)
-from mappings.records import RecordError, load_records
+from mappings.records import RecordError
+from mappings.record_files import load_records
 from mappings.sources import load_catalog
 from mappings.verify import check_record
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from mappings.merge import query_options
-from mappings.records import load_records
+from mappings.record_files import load_records
 from mappings.sources import load_catalog
 from mappings.verify import check_record
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mappings.records import load_records
+from mappings.record_files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "hitachi-plan-chapter-6"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mappings.records import load_records, load_yaml, strip_lines
+from mappings.record_files import load_records, load_yaml, strip_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "mito-community-plan-3"

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mappings.records import load_records, parse_lines
+from mappings.records import parse_lines
+
+from mappings.record_files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "mito-overview-2023"

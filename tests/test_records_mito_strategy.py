@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mappings.normalize import parse_number
-from mappings.records import load_records
+from mappings.record_files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "mito-strategy-evaluation-2022"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mappings.records import load_records
+from mappings.record_files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "omitama-later-basic-plan-sections"

@@ -20,7 +20,7 @@ from kgservice.suggest_cli import app
 from mappings.build import BuildConfig, map_records
 from mappings.candidates import map_candidates
 from mappings.context import MPLAN
-from mappings.records import load_records
+from mappings.record_files import load_records
 from mappings.suggest import (CANDIDATES, LINKS, Params, build_model, candidate_id, collect_nodes, propose,
                               read_candidates, tokenize, write_candidates)
 from mappings.verify import check_all

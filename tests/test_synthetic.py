@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mappings.build import BuildConfig, map_records
-from mappings.records import load_records
+from mappings.record_files import load_records
 from mappings.sources import load_catalog, verify_city_code
 from mappings.synthetic import generate, municipalities
 from mappings.verify import check_all
