@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 verify: install          ## every record value at its cited source line
-	$(PY) -m mappings.verify
+	$(PY) -m mappings.records.verify
 
 build: install           ## records → RDF → SHACL → store (var/store/current) and dumps (var/dumps/current)
 	$(PY) -m kgservice build
@@ -31,7 +31,7 @@ test: install            ## the whole test suite (installs Chromium from Debian 
 	$(PY) -m pytest
 
 ontology-page: install
-	$(PY) -m mappings.ontology_page
+	$(PY) -m mappings.build.ontology_page
 
 clean:
 	rm -rf var .pytest_cache

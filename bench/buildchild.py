@@ -1,6 +1,6 @@
 """One build in a child process, so that its peak RSS is its own (``os.wait4`` in bench.run).
 
-    python -m bench.buildchild full CORPUS ONTOLOGY OUT.json          # mappings.build.build, unchanged
+    python -m bench.buildchild full CORPUS ONTOLOGY OUT.json          # mappings.build.pipeline.build, unchanged
     python -m bench.buildchild query-store CORPUS ONTOLOGY OUT.json   # map → load → materialise only
 
 ``query-store`` composes the same stage functions as the build minus the SHACL gate and the dumps:
@@ -12,14 +12,12 @@ build finishes.
 """
 
 from __future__ import annotations
-
 import json
 import sys
 import time
 from pathlib import Path
 from typing import Callable
-
-from mappings import build as b
+from mappings.build import pipeline as b
 
 STAGES = {  # progress message → stage that starts with it
     "reading, verifying and mapping records": "mapping",

@@ -2,7 +2,6 @@
 them from bench/results.json without measuring again)."""
 
 from __future__ import annotations
-
 import json
 import math
 import sys
@@ -144,7 +143,7 @@ def render(r: dict, made: list[str]) -> str:
     add(f"- Machine: {m.get('nproc')} CPUs ({m.get('cpu')}), {m.get('memory_gib')} GiB RAM, Python {m.get('python')}, "
         f"{m.get('platform')}")
     add("- Versions: " + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()))
-    add(f"- Corpus: `python -m mappings.synthetic --municipalities N --seed {r['seed']}` (synthetic documents and "
+    add(f"- Corpus: `python -m bench.synthetic --municipalities N --seed {r['seed']}` (synthetic documents and "
         "records modelled on the five real documents; see the module docstring). Deadline per build: "
         f"{r['deadline_s']:.0f} s; a size whose build extrapolates (linearly in N from the previous size) past the "
         "deadline is not started, and that is said below.")
@@ -176,7 +175,7 @@ def render(r: dict, made: list[str]) -> str:
                 f"{c.get('source_bytes', 0) / 1e6:.1f} | {_f(b.get('triples'), 0)} | {label} | {_f(b.get('wall_s'))} | "
                 + " | ".join(_f(st.get(s)) for s in STAGES)
                 + f" | {_f(b.get('peak_rss_mib'), 0)} | {status} |")
-    add("\n*full* = `mappings.build.build` (records → N-Quads file → pyoxigraph bulk_load → SHACL gate: "
+    add("\n*full* = `mappings.build.pipeline.build` (records → N-Quads file → pyoxigraph bulk_load → SHACL gate: "
         "pyshacl-turbo + one pyoxigraph query per SHACL-SPARQL constraint → closures and statistics (*materialise*) "
         "→ five dump formats). *query-store (UNVALIDATED)* = the same stage functions without the SHACL gate and "
         "the dumps (`bench/buildchild.py query-store`), run only where the full build was skipped or killed: its "
@@ -358,7 +357,7 @@ def _measured_target_stages(r: dict, big_ref: list[tuple[int, dict]]) -> str | N
             f"in time; memory over 4 GiB before SHACL's copy of the graph is added |")
 
 
-SERVICE_NOTES = """Read from the tables above, `kgservice/engine.py` and profiles of single requests (cProfile and
+SERVICE_NOTES = """Read from the tables above, `kgservice/engine/embedded.py` and profiles of single requests (cProfile and
 timestamps on this machine, 2026-11-23):
 
 - **Where a request's time goes** (ad-hoc BSBM query, 4 clients): the query itself ≈ 1.05 ms in-process;

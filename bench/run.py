@@ -6,8 +6,8 @@ A script, never a test: it prints tables as it goes and writes BENCHMARKS.md, be
 and bench/plots/*.png from this one run.  Everything listens on 127.0.0.1 only; every load loop
 is bounded in requests and in seconds; every child process it starts it stops.
 
-1. Corpus: ``mappings.synthetic`` for each N (seed 1).
-2. Build: the full build (``mappings.build.build``, unchanged) in a child process, per stage
+1. Corpus: ``bench.synthetic`` for each N (seed 1).
+2. Build: the full build (``mappings.build.pipeline.build``, unchanged) in a child process, per stage
    (mapping, load, SHACL, materialise, dumps), peak RSS by ``os.wait4``; killed at the deadline;
    skipped when the previous size extrapolates (linearly in N) past the deadline — reported as
    such.  Where it gives no store, the ``query-store`` build (the same stages minus SHACL and
@@ -22,7 +22,6 @@ is bounded in requests and in seconds; every child process it starts it stops.
 """
 
 from __future__ import annotations
-
 import argparse
 import asyncio
 import gzip
@@ -263,7 +262,7 @@ class NamedCase:
 
 
 def named_cases(manifest: dict) -> list[NamedCase]:
-    from kgservice.named_queries import load_queries
+    from kgservice.named_queries.routes import load_queries
 
     example = manifest["example"]
     cases = []
@@ -357,7 +356,7 @@ def raw_latency(store: Path, cases: list[NamedCase], repeats: int, budget_s: flo
     pyoxigraph cannot cancel a query, so a query that timed out over HTTP (``skip``) is not run here."""
     import pyoxigraph as ox
 
-    from kgservice.engine import _term
+    from kgservice.engine.embedded import _term
 
     s = ox.Store.read_only(str(store.resolve()))
     out = {}
@@ -533,7 +532,7 @@ def build_sizes(sizes: list[int], work: Path, ontology: Path, deadline: float, r
                 reuse: dict | None = None) -> dict[int, Path]:
     """Generate and build each size; returns the store to query per size.
 
-    ``full`` (mappings.build.build) runs at every size whose linear extrapolation fits the deadline;
+    ``full`` (mappings.build.pipeline.build) runs at every size whose linear extrapolation fits the deadline;
     ``query-store`` (no SHACL, no dumps: an unvalidated store) only where ``full`` gave no store, so
     that latency can still be measured there. ``reuse``: the results of an earlier invocation whose
     build rows (and stores) are taken as they are.
@@ -567,7 +566,7 @@ def build_sizes(sizes: list[int], work: Path, ontology: Path, deadline: float, r
 
 def _fresh_corpus(n: int, corpus: Path) -> dict[str, Any]:
     """The corpus of N municipalities, generated again when missing or written by another generator."""
-    from mappings.synthetic import generate, generator_fingerprint
+    from bench.synthetic import generate, generator_fingerprint
 
     out: dict[str, Any] = {}
     manifest_path = corpus / "synthetic.json"
@@ -673,7 +672,7 @@ def throughput(stores: dict[int, Path], work: Path, quick: bool, results: dict) 
     order = [rng.randrange(len(cases)) for _ in range(500)]
     import pyoxigraph as ox
 
-    from kgservice.engine import _term
+    from kgservice.engine.embedded import _term
 
     raw_jobs = [(cases[i].text, {k: _term(ox, v) for k, v in cases[i].terms.items()}) for i in order]
     tp["named"] = {"n": n, "store": str(stores[n]), "results": {}, "excluded": excluded, "queries": len(cases)}

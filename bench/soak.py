@@ -21,7 +21,6 @@ Only loopback URLs are accepted: the soak never loads someone else's server.
 """
 
 from __future__ import annotations
-
 import argparse
 import asyncio
 import json
@@ -38,7 +37,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent

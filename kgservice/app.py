@@ -2,28 +2,32 @@
 
 The Engine (reader pool) starts with the app's lifespan and stops with it; ``app.state.settings``
 and ``app.state.engine`` are the shared state every router uses. Routers: the SPARQL protocol
-(kgservice.protocol), updates and the Graph Store Protocol (kgservice.updates),
+(kgservice.protocol.query), updates and the Graph Store Protocol (kgservice.protocol.update),
 named queries, open data (DCAT, VoID, dumps), audit reports, the query page and the linked-data
 pages (each a module with a ``router`` and optionally ``install(app)`` run at creation).
 
 Middleware, outermost first: CORS (also on error responses), the optional per-client rate limit
-(kgservice.ratelimit, 429), then a catch-all that turns an unexpected exception into the 500 error
+(kgservice.request.ratelimit, 429), then a catch-all that turns an unexpected exception into the 500 error
 envelope.
 """
 
 from __future__ import annotations
-
 import logging
 from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
-
-from kgservice import errors, named_queries, opendata, pages, protocol, query_page, report_routes, updates
-from kgservice.engine import Engine
-from kgservice.head import HeadAsGet
-from kgservice.remote import RemoteEngine
+from kgservice.request import errors
+from kgservice.named_queries import routes as named_queries
+from kgservice.opendata import routes as opendata
+from kgservice.pages import linked_data as pages
+from kgservice.protocol import query as protocol
+from kgservice.pages import query_page
+from kgservice.report import routes as report_routes
+from kgservice.protocol import update as updates
+from kgservice.engine.embedded import Engine
+from kgservice.request.head import HeadAsGet
+from kgservice.engine.remote import RemoteEngine
 from kgservice.settings import Settings
 
 log = logging.getLogger("kgservice")
@@ -59,7 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     app.add_middleware(errors.CatchAllMiddleware)
     if settings.rate_limit_per_minute:
-        from kgservice.ratelimit import RateLimitMiddleware
+        from kgservice.request.ratelimit import RateLimitMiddleware
 
         app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

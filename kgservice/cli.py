@@ -11,15 +11,12 @@ Settings come from options, then ``PLANKG_*`` environment variables (and ``PORT`
 """
 
 from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Optional
-
 import typer
-
 from kgservice.settings import Settings
-from kgservice.suggest_cli import app as suggest_app
+from mappings.suggest.cli import app as suggest_app
 
 OK, FAILED, USAGE, UNAVAILABLE = 0, 1, 2, 3
 
@@ -56,7 +53,7 @@ def main(
 
 
 def _build_config(ctx: typer.Context):
-    from mappings.build import BuildConfig
+    from mappings.build.pipeline import BuildConfig
 
     s, root = _settings(ctx), ctx.obj["root"]
     return BuildConfig(root / "data", root / "sources", root / "ontology",
@@ -64,7 +61,7 @@ def _build_config(ctx: typer.Context):
 
 
 def _run_build(ctx: typer.Context) -> None:
-    from mappings.build import BuildError, build
+    from mappings.build.pipeline import BuildError, build
 
     try:
         report = build(_build_config(ctx), progress=lambda step: typer.echo(f"… {step}", err=True))
@@ -91,7 +88,7 @@ def build_cmd(
     """Verify and map the records, validate with SHACL, load a new store and switch it in."""
     _run_build(ctx)
     if target:
-        from mappings.load_remote import LoadError, load
+        from kgservice.engine.load_remote import LoadError, load
 
         s = _settings(ctx)
         try:
@@ -157,10 +154,10 @@ def query(
     max_rows: int = typer.Option(0, help="Stop after this many rows/triples (0: no cap); a cut is reported on stderr."),
 ) -> None:
     """Run a SPARQL query against the store and write the result to stdout."""
-    from kgservice import formats
-    from kgservice.engine import _query
-    from kgservice.errors import ServiceError
-    from kgservice.sparqltext import check_remote, scan
+    from kgservice.request import negotiation as formats
+    from kgservice.engine.embedded import _query
+    from kgservice.request.errors import ServiceError
+    from kgservice.engine.sparqltext import check_remote, scan
 
     if file is not None and text is not None:
         _fail(USAGE, "give the query as an argument or with --file, not both")
@@ -214,7 +211,7 @@ def _open_store(ctx: typer.Context):
 def validate(ctx: typer.Context) -> None:
     """Verify the records against their source lines, map them and validate the graph with SHACL."""
     try:
-        from mappings.build import BuildError, map_records
+        from mappings.build.pipeline import BuildError, map_records
         from mappings.build import validate as shacl_validate
     except ImportError as exc:
         _fail(UNAVAILABLE, f"the validation is not available: {exc}")
@@ -247,7 +244,7 @@ def export(
     written to the default graph itself), never the merge as a graph of its own."""
     import pyoxigraph as ox
 
-    from mappings import merge
+    from mappings.build import merge
 
     by_suffix = {Path(name).suffix: fmt for fmt, name in EXPORTS.items()}
     unknown = [f for f in format if f not in EXPORTS]

@@ -6,18 +6,16 @@ variables (and plain ``PORT``, as hosting platforms set it), then applies explic
 
 Default graph choice (``union_default_graph``, default True): every fact lives in a named graph
 (``{base}graph/{document-id}``, ``…/ontology``, ``…/reference``), so a query without ``GRAPH``
-or ``FROM`` sees the RDF merge of all of them, each triple once (mappings.merge) — what a reader of
+or ``FROM`` sees the RDF merge of all of them, each triple once (mappings.build.merge) — what a reader of
 the plans expects. False: the default graph is empty. Each named graph stays addressable with
 ``GRAPH <g>``, ``FROM``/``FROM NAMED`` and the protocol's ``default-graph-uri``/``named-graph-uri``
 parameters.
 """
 
 from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 ENV_PREFIX = "PLANKG_"
@@ -30,7 +28,7 @@ class Settings(BaseModel):
     store_url: str | None = None  # a remote SPARQL 1.1 store (Virtuoso, Oxigraph server, Fuseki) instead
     dumps_path: Path = Path("var/dumps")
     sources_dir: Path = Path("sources")  # the source documents and their catalog (DCAT, /sources/)
-    queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries)
+    queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries.routes)
     base_iri: str = "https://plankg.org/"
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
@@ -45,7 +43,7 @@ class Settings(BaseModel):
     # A query beyond workers×2 running ones waits this long for a slot before the 503: a burst of
     # clients is queued, not refused, while the wait stays bounded.
     admission_wait_s: float = Field(5.0, ge=0)
-    # Requests per minute per client address (token bucket, kgservice.ratelimit); None = no limit.
+    # Requests per minute per client address (token bucket, kgservice.request.ratelimit); None = no limit.
     rate_limit_per_minute: int | None = Field(None, ge=1)
     # SecretStr: repr/str/logging show '**********', never the token.
     update_token: SecretStr | None = None
@@ -55,7 +53,7 @@ class Settings(BaseModel):
     # latency per request (measured: a sixth of a cheap query's cost); off unless asked for — a reverse
     # proxy in front usually logs requests. Errors and start-up are logged either way.
     access_log: bool = False
-    # Named-query answers cached by store version (kgservice.answer_cache). Off: every request runs its
+    # Named-query answers cached by store version (kgservice.named_queries.answer_cache). Off: every request runs its
     # query (ETag/304 stay) — for measuring query latency, or to spend no memory on answers.
     answer_cache: bool = True
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])

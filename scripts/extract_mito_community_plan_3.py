@@ -9,18 +9,16 @@ and the script stops if a line no longer has the expected shape.
 """
 
 from __future__ import annotations
-
 import re
 import sys
 from decimal import Decimal
 from pathlib import Path
-
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mappings.normalize import compact, parse_number  # noqa: E402
+from mappings.records.normalize import compact, parse_number  # noqa: E402
 
 DOCUMENT = "mito-community-plan-3"
 SOURCE = ROOT / "sources" / "004_7847c99a1ba2c220.txt"

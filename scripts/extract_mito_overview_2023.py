@@ -9,7 +9,6 @@ mark after the start date refers to the notes at lines 363 and 365, which are ci
 """
 
 from __future__ import annotations
-
 import re
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mappings.normalize import clean_label, parse_era_date  # noqa: E402
+from mappings.records.normalize import clean_label, parse_era_date  # noqa: E402
 
 SOURCE = ROOT / "sources" / "000_aa0e0500a0c233e5.txt"
 OUT = ROOT / "data" / "mito-overview-2023" / "systems.yaml"

@@ -12,18 +12,16 @@ than by column position.  Run from the repository root; the output is determinis
 """
 
 from __future__ import annotations
-
 import re
 import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from mappings.normalize import clean_label  # noqa: E402
+from mappings.records.normalize import clean_label  # noqa: E402
 
 SOURCE = ROOT / "sources" / "001_6b266554e06da064.txt"
 OUT = ROOT / "data" / "mito-strategy-evaluation-2022"
@@ -130,7 +128,7 @@ KPIS = [
 
 # Figures printed inside the R4年度の実績・件数 cells: (project slug, line, measure, value, unit,
 # dimensions).  Listed by hand because the cells are prose; the values are checked at their line by
-# mappings.verify.  Counts qualified by 以上 (150事例以上) and list items without a figure stay text.
+# mappings.records.verify.  Counts qualified by 以上 (150事例以上) and list items without a figure stay text.
 RESULT_FIGURES = [
     ("industrial-promotion-subsidy", 49, "交付実績", "16", "件", {"事業": "工業振興支援事業補助金"}),
     ("industrial-promotion-subsidy", 49, "訪問件数", "1308", "回", {"支援": "産業活性化コーディネーターによる各種支援"}),

@@ -10,12 +10,10 @@ kept in this script.  Deterministic: run from the repository root,
 """
 
 from __future__ import annotations
-
 import re
 import sys
 import unicodedata
 from pathlib import Path
-
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@
 #   VIRTUOSO_MAX_TIME_S  [SPARQL] MaxQueryExecutionTime in seconds (anytime queries past it: S1TAT)  [60]
 #   VIRTUOSO_MAX_COST_S  [SPARQL] MaxQueryCostEstimationTime: queries the optimiser *estimates* to run
 #                        longer are refused before running; 0 = no such refusal  [0]
-#                        Measured (7.2.5, the real graph with its merge graph loaded, see kgservice.remote):
+#                        Measured (7.2.5, the real graph with its merge graph loaded, see kgservice.engine.remote):
 #                        cq-mayor-tenures estimated at 7,607 s, run in 1.0 s; with the stock 400 it is refused.
 #                        The run time stays bounded by MaxQueryExecutionTime and the service's timeout.
 #   VIRTUOSO_START_TIMEOUT_S  how long to wait for the HTTP port  [180]

@@ -7,7 +7,6 @@ free loopback ports (the tests talk real HTTP).
 """
 
 from __future__ import annotations
-
 import json
 import os
 import subprocess
@@ -16,12 +15,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
 import httpx
 import pyoxigraph as ox
 import pytest
 import uvicorn
-
 from kgservice.app import create_app
 from kgservice.settings import Settings
 

@@ -6,20 +6,17 @@ for every test file that asks for them.
 """
 
 from __future__ import annotations
-
 import json
 import os
 import shutil
 import subprocess
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
 import pytest
-
 from conftest import unavailable
-from kgservice.engine import Engine
+from kgservice.engine.embedded import Engine
 from kgservice.settings import Settings
-from mappings.load_remote import LoadInterrupted, load, read_dump
+from kgservice.engine.load_remote import LoadInterrupted, load, read_dump
 
 ROOT = Path(__file__).resolve().parents[1]
 OX_PORT, VIRT_HTTP, VIRT_SQL = 17878, 18890, 11111

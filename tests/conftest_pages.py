@@ -1,20 +1,17 @@
 """Fixtures for the page, named-query and query-page tests: a live server over a store built
-from the real records (mappings.build), so the tests assert values printed in the documents.
+from the real records (mappings.build.pipeline), so the tests assert values printed in the documents.
 
 Registered as a plugin by tests/conftest.py, so the graph is built once per test session.
 """
 
 from __future__ import annotations
-
 import os
 import shutil
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
-
 from conftest import LiveServer, free_port
-from mappings.merge import query_options
+from mappings.build.merge import query_options
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +31,7 @@ WHERE { }
 
 def build_real_store(var: Path) -> Path:
     """The real graph, fully built (SHACL gate included) into ``var/store/current`` and ``var/dumps``."""
-    from mappings.build import BuildConfig, build
+    from mappings.build.pipeline import BuildConfig, build
 
     # Build from a snapshot: the records may be edited while the tests run.
     snapshot = var / "snapshot"

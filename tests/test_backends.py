@@ -16,18 +16,15 @@ Nothing else is normalised: IRIs, strings and language tags must match exactly.
 """
 
 from __future__ import annotations
-
 import json
 from pathlib import Path
-
 import pytest
-
 from conftest_backends import OX_PORT, VIRT_HTTP, VIRT_MAX_ROWS, XSD, rows_of, run_script
-from kgservice.engine import Engine, QueryError
-from kgservice.named_queries import load_queries
-from kgservice.remote import RemoteEngine, Target
+from kgservice.engine.embedded import Engine, QueryError
+from kgservice.named_queries.routes import load_queries
+from kgservice.engine.remote import RemoteEngine, Target
 from kgservice.settings import Settings
-from mappings.load_remote import load, read_dump
+from kgservice.engine.load_remote import load, read_dump
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every named query answers identically on the three backends: the queries avoid what Virtuoso 7.2.5

@@ -1,5 +1,5 @@
 """Bad input over real HTTP: every malformed, oversized, hostile or nonsensical request gets a 4xx in
-the one error envelope (kgservice.errors) — never a 500, never a dead query worker.
+the one error envelope (kgservice.request.errors) — never a 500, never a dead query worker.
 
 After each batch, ``assert_healthy`` checks that a normal query still answers and that the engine
 still has the very same worker processes (no worker died and was replaced).
@@ -15,7 +15,6 @@ the update token is compared with hmac.compare_digest and never logged.
 """
 
 from __future__ import annotations
-
 import hmac
 import json
 import logging
@@ -25,12 +24,10 @@ import socket
 import threading
 from pathlib import Path
 from urllib.parse import quote
-
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from conftest import FIXTURE_TRIPLES, LiveServer, StubSparqlServer, UPDATE_TOKEN, _settings, build_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,7 +307,7 @@ def test_deep_nesting_and_long_chains_are_refused_with_400(live, http, query):
 
 
 def test_nesting_at_the_limit_still_answers(http):
-    from kgservice.sparqltext import MAX_NESTING
+    from kgservice.engine.sparqltext import MAX_NESTING
 
     depth = MAX_NESTING - 3  # SELECT {, FILTER( and the operand's own
     r = http.post("/sparql", data={"query": "ASK { FILTER(" + "(" * depth + "true" + ")" * depth + ") }"})
@@ -637,7 +634,7 @@ def test_token_is_compared_with_compare_digest(live, http, monkeypatch):
     assert_envelope(r, 403)
     assert len(calls) == 1
     # the comparison is the only check: a token differing in its last character is refused the same way
-    from kgservice import updates
+    from kgservice.protocol import update as updates
 
     assert "compare_digest" in Path(updates.__file__).read_text() and "==" not in \
         Path(updates.__file__).read_text().split("def authorize")[1].split("async def")[0]

@@ -1,23 +1,19 @@
 """The build's mapping and SHACL gate on the real graph: what the build streams out is what the
 mappers put in a Dataset, it conforms, and a broken fact is caught by the SHACL-SPARQL
-constraints too (they run as whole-graph queries, mappings.validate)."""
+constraints too (they run as whole-graph queries, mappings.build.validate)."""
 
 from __future__ import annotations
-
 import io
 from pathlib import Path
-
 from decimal import Decimal
-
 import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
-
-from mappings.build import BuildConfig, map_records, validate
-from mappings.context import MPLAN, NQuadsSink, canonical_decimal
+from mappings.build.pipeline import BuildConfig, map_records, validate
+from mappings.mapping.context import MPLAN, NQuadsSink, canonical_decimal
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://plankg.org/"

@@ -1,7 +1,6 @@
 """The ``plankg`` CLI: query, export, build/validate exit codes, and serve as a real process."""
 
 from __future__ import annotations
-
 import csv
 import io
 import json
@@ -12,14 +11,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
 import httpx
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
-
 from conftest import FIXTURE_TRIPLES, OVERVIEW_GRAPH, REFERENCE_GRAPH, build_store, free_port
-
 from kgservice.cli import app
 from kgservice.settings import Settings
 

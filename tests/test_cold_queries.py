@@ -9,17 +9,14 @@ server loaded with the same graph, and must answer exactly the expected rows on 
 """
 
 from __future__ import annotations
-
 import json
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-
 import pytest
 import yaml
-
 from conftest_backends import OX_PORT, lexical
-from kgservice.remote import RemoteEngine
+from kgservice.engine.remote import RemoteEngine
 from kgservice.settings import Settings
 
 COLD = Path(__file__).resolve().parent / "cold"

@@ -8,16 +8,13 @@ source lines), so a failing case means the records, the mappings or the query ar
 """
 
 from __future__ import annotations
-
 from collections import Counter
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 import yaml
-
-from mappings.merge import query_options
-from kgservice.named_queries import _term, load_queries
+from mappings.build.merge import query_options
+from kgservice.named_queries.routes import _term, load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = ROOT / "tests" / "competency" / "cases.yaml"

@@ -7,13 +7,10 @@ on purpose, where it must find one (so a query that can never fire does not pass
 """
 
 from __future__ import annotations
-
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
-
-from mappings.sources import load_catalog
+from mappings.records.sources import load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://plankg.org/id/"

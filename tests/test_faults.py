@@ -9,13 +9,12 @@
 - A query past the per-worker memory cap fails alone (503 ``memory_limit``); its worker is replaced.
 - ``plankg serve`` stops on SIGINT and restarts cleanly on the existing store.
 - A remote store going down gives 503 (unreachable) / 502 (failing) with a message, and service resumes
-  when it is back (kgservice.remote behind the app, against a loopback SPARQL server we start and stop).
+  when it is back (kgservice.engine.remote behind the app, against a loopback SPARQL server we start and stop).
 - The optional per-client rate limit answers 429 with Retry-After in the envelope.
 The timeout kill and the admission cap (503 + Retry-After) are tested in tests/test_limits.py.
 """
 
 from __future__ import annotations
-
 import os
 import shutil
 import signal
@@ -26,11 +25,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
-
 import httpx
 import pyoxigraph as ox
 import pytest
-
 from conftest import FIXTURE, FIXTURE_TRIPLES, LiveServer, _settings, build_store, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -422,7 +419,7 @@ def test_rate_limit_off_by_default(http):
 
 
 def test_token_bucket_refills_and_stays_bounded():
-    from kgservice import ratelimit
+    from kgservice.request import ratelimit
 
     now = [0.0]
     bucket = ratelimit.TokenBucket(3, 60.0, clock=lambda: now[0])

@@ -5,12 +5,10 @@ ancestors at any depth under mplan:partOfTransitive; and the two Hitachi 総合�
 """
 
 from __future__ import annotations
-
 import pyoxigraph as ox
 import pytest
-
 from conftest_pages import select as select_rows
-from mappings.merge import query_options
+from mappings.build.merge import query_options
 
 BASE = "https://plankg.org/"
 PLAN6 = BASE + "id/plan/mito-comprehensive-plan-6"

@@ -13,18 +13,15 @@ reproducibility needs builds of our own.
 """
 
 from __future__ import annotations
-
 import shutil
 from collections import defaultdict
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-
 from conftest import LiveServer, free_port
-from mappings.merge import dataset_quads, holds_merge
+from mappings.build.merge import dataset_quads, holds_merge
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +38,7 @@ def _snapshot(target: Path) -> Path:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     """Two builds of one snapshot of the records, into separate var/ directories."""
-    from mappings.build import BuildConfig, build
+    from mappings.build.pipeline import BuildConfig, build
 
     snapshot = _snapshot(tmp_path_factory.mktemp("snapshot"))
     out = []

@@ -2,14 +2,11 @@
 (a loopback stub must receive nothing), the allow-list, the concurrency cap."""
 
 from __future__ import annotations
-
 import os
 import threading
 import time
-
 import pyoxigraph as ox
 import pytest
-
 from conftest import LiveServer, StubSparqlServer, UPDATE_TOKEN, _settings, build_store
 
 # 41 triples, seven times over: ~2e11 solutions, far past any deadline.

@@ -6,22 +6,19 @@ tests/competency/linkage-cases.yaml (the format of tests/competency/cases.yaml).
 """
 
 from __future__ import annotations
-
 from collections import Counter
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 import yaml
-
-from mappings.merge import query_options
-from kgservice.named_queries import _term, load_queries
-from mappings.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
+from mappings.build.merge import query_options
+from kgservice.named_queries.routes import _term, load_queries
+from mappings.mapping.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
                                    rule_query)
-from mappings.records import RecordError
-from mappings.record_files import load_records
-from mappings.sources import load_catalog
-from mappings.verify import check_record
+from mappings.records.schema import RecordError
+from mappings.records.files import load_records
+from mappings.records.sources import load_catalog
+from mappings.records.verify import check_record
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://plankg.org/"

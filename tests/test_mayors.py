@@ -5,12 +5,9 @@ Values from Mito's overview (sources/000…, lines 7-26 歴代市長, line 201 �
 """
 
 from __future__ import annotations
-
 from urllib.parse import quote
-
 import pyoxigraph as ox
 import pytest
-
 from conftest_pages import select as select_rows
 
 BASE = "https://plankg.org/"

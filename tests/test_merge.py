@@ -1,4 +1,4 @@
-"""The default graph is the RDF merge of the named graphs (mappings.merge): a triple stated in two
+"""The default graph is the RDF merge of the named graphs (mappings.build.merge): a triple stated in two
 graphs is one triple for every query without GRAPH, on every backend, whatever the store version does
 (pyoxigraph 0.5.13 and Virtuoso 7.2.5 count it once per graph in their unions).
 
@@ -9,19 +9,16 @@ must give the same counts; the dumps must not carry the merge as a graph.
 """
 
 from __future__ import annotations
-
 import json
 from urllib.parse import urlencode
-
 import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import DCAT, RDF
-
 from conftest import FIXTURE_TRIPLES, UPDATE_TOKEN, LiveServer, build_store, free_port
 from conftest_backends import OX_PORT, VIRT_HTTP
-from mappings.merge import holds_merge, query_options
-from kgservice.remote import RemoteEngine
+from mappings.build.merge import holds_merge, query_options
+from kgservice.engine.remote import RemoteEngine
 from kgservice.settings import Settings
 
 BASE = "https://plankg.org/"

@@ -1,16 +1,13 @@
-"""Named queries (kgservice.named_queries): loading, listing, describing, running over real HTTP
+"""Named queries (kgservice.named_queries.routes): loading, listing, describing, running over real HTTP
 against the graph built from the real records, parameter checks, and injection attempts."""
 
 from __future__ import annotations
-
 import csv
 import io
 from pathlib import Path
-
 import pytest
-
 from conftest_pages import BASE, ROOT, triple_count
-from kgservice.named_queries import Parameter, ParameterError, QueryFileError, load_queries, parse_query_file
+from kgservice.named_queries.routes import Parameter, ParameterError, QueryFileError, load_queries, parse_query_file
 
 MITO_PLAN_6 = BASE + "id/plan/mito-comprehensive-plan-6"
 MITO_STRATEGY_2 = BASE + "id/plan/mito-strategy-2"

@@ -1,10 +1,8 @@
 """PDF-noise normalisation: spacing, full-width digits, era dates, ▲, 万."""
 
 from decimal import Decimal
-
 import pytest
-
-from mappings.normalize import clean_label, compact, dates_in, era_year, numbers_in, parse_era_date, parse_number, parse_ordinal
+from mappings.records.normalize import clean_label, compact, dates_in, era_year, numbers_in, parse_era_date, parse_number, parse_ordinal
 
 
 @pytest.mark.parametrize("printed, expected", [

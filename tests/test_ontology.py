@@ -6,18 +6,17 @@ single fault put into it must be reported at the right node and property.
 """
 
 from __future__ import annotations
-
 import re
 import typing
 from pathlib import Path
-
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
-
-from mappings import datacube, records, sources
-from mappings.ontology_page import render
+from mappings.mapping import datacube
+from mappings.records import schema as records
+from mappings.records import sources
+from mappings.build.ontology_page import render
 
 ROOT = Path(__file__).resolve().parent.parent
 ONT = ROOT / "ontology"
@@ -775,7 +774,7 @@ def test_events_are_events_and_the_only_activity_is_a_software_run(shapes):
 
 def test_index_html_is_up_to_date():
     assert (ONT / "index.html").read_text(encoding="utf-8") == render(), \
-        "ontology/index.html is stale: run python -m mappings.ontology_page"
+        "ontology/index.html is stale: run python -m mappings.build.ontology_page"
 
 
 def test_index_html_is_self_contained_and_complete(ontology):

@@ -1,11 +1,8 @@
 """DCAT catalog, VoID and dumps over HTTP, on the real graph."""
 
 from __future__ import annotations
-
 import gzip
-
 import httpx
-
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF

@@ -1,14 +1,12 @@
-"""Linked-data pages (kgservice.pages) over real HTTP on the graph built from the real records:
+"""Linked-data pages (kgservice.pages.linked_data) over real HTTP on the graph built from the real records:
 HTML for browsers, Turtle / JSON-LD / N-Triples / RDF/XML by Accept, suffix and ``format``, 404s,
 and the home page."""
 
 from __future__ import annotations
-
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
-
 from conftest_pages import BASE
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

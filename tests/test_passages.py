@@ -8,17 +8,14 @@ the IRI such a list had before (``L85-L85_L90-L90_L91-L91``) still resolves, ``d
 """
 
 from __future__ import annotations
-
 from collections import defaultdict
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
-
-from mappings.merge import query_options
-from mappings.record_files import load_records
-from mappings.sources import load_catalog
-from mappings.verify import check_record
+from mappings.build.merge import query_options
+from mappings.records.files import load_records
+from mappings.records.sources import load_catalog
+from mappings.records.verify import check_record
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://plankg.org/"

@@ -2,21 +2,17 @@
 the service description, default-graph semantics. Server: the ``server`` fixture (conftest)."""
 
 from __future__ import annotations
-
 import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-
 import pyoxigraph as ox
 import pytest
 import rdflib
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-
 from conftest import FIXTURE_TRIPLES, OVERVIEW_GRAPH, REFERENCE_GRAPH
-
-from kgservice import formats
+from kgservice.request import negotiation as formats
 
 CITY_LABELS = ("SELECT ?code ?name WHERE { ?c <https://plankg.org/def/mplan#localGovernmentCode> ?code ; "
                "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name } ORDER BY ?code")

@@ -13,13 +13,10 @@ constraint 50 "entity-activity-disjoint"); agents are not disjoint from entities
 """
 
 from __future__ import annotations
-
 from collections import defaultdict
-
 import pyoxigraph as ox
 import pytest
-
-from mappings.merge import query_options
+from mappings.build.merge import query_options
 
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,9 +1,8 @@
-"""The browser query page (kgservice.query_page): served HTML and static files over HTTP, and the
+"""The browser query page (kgservice.pages.query_page): served HTML and static files over HTTP, and the
 page really running a query in headless Chromium (Debian's package, installed by
 scripts/chromium.sh) against the graph built from the real records."""
 
 from __future__ import annotations
-
 import re
 from pathlib import Path
 from urllib.parse import quote

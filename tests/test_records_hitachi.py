@@ -1,14 +1,11 @@
 """Completeness and spot values of the records of hitachi-plan-chapter-6 (Hitachi comprehensive plan, chapter 6)."""
 
 from __future__ import annotations
-
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-
 import pytest
-
-from mappings.record_files import load_records
+from mappings.records.files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "hitachi-plan-chapter-6"

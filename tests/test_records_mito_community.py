@@ -2,15 +2,12 @@
 read off the document, internal consistency of its tables, and the sync of the generated statistics file."""
 
 from __future__ import annotations
-
 import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-
 import pytest
-
-from mappings.record_files import load_records, load_yaml, strip_lines
+from mappings.records.files import load_records, load_yaml, strip_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "mito-community-plan-3"

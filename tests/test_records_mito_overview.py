@@ -1,17 +1,13 @@
 """Completeness and spot values of the records of mito-overview-2023 (Mito, 市長公室 chapter)."""
 
 from __future__ import annotations
-
 import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-
 import pytest
-
-from mappings.records import parse_lines
-
-from mappings.record_files import load_records
+from mappings.records.schema import parse_lines
+from mappings.records.files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "mito-overview-2023"

@@ -5,16 +5,13 @@ from the document by hand.
 """
 
 from __future__ import annotations
-
 import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-
 import pytest
-
-from mappings.normalize import parse_number
-from mappings.record_files import load_records
+from mappings.records.normalize import parse_number
+from mappings.records.files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "mito-strategy-evaluation-2022"
@@ -264,7 +261,7 @@ def test_generated_files_are_current(tmp_path):
 
 
 def test_values_at_their_lines():
-    from mappings.verify import check_all
+    from mappings.records.verify import check_all
 
     misses = [m for m in check_all(ROOT / "data", ROOT / "sources") if f"/{DOC}/" in m.where]
     assert misses == []

@@ -4,16 +4,13 @@ Source: sources/003_f8f0840ac5b80e2a.txt (Omitama later basic plan, 第1節 and 
 """
 
 from __future__ import annotations
-
 import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-
 import pytest
 import yaml
-
-from mappings.record_files import load_records
+from mappings.records.files import load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = "omitama-later-basic-plan-sections"

@@ -1,4 +1,4 @@
-"""The audit-trail report (kgservice.report, kgservice.report_routes) on the graph built from the real records.
+"""The audit-trail report (kgservice.report.trail, kgservice.report.routes) on the graph built from the real records.
 
 The expectations are read from the records (data/mito-strategy-evaluation-2022/*.yaml) and the
 source text (sources/), so the report is checked against what the document prints: every KPI of
@@ -7,7 +7,6 @@ settlement, and every quoted passage equal to the cited lines of the source file
 """
 
 from __future__ import annotations
-
 import csv
 import io
 import json
@@ -15,21 +14,18 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 import yaml
-
 from conftest import run_chromium
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
-from kgservice import errors
-from kgservice.engine import EngineResult
-from mappings.merge import query_options
-from kgservice.report import (CSV_COLUMNS, ReportError, gather, indicator_chart, render_csv, render_html,
+from kgservice.request import errors
+from kgservice.engine.embedded import EngineResult
+from mappings.build.merge import query_options
+from kgservice.report.trail import (CSV_COLUMNS, ReportError, gather, indicator_chart, render_csv, render_html,
                               store_select)
-from kgservice.report_routes import router
+from kgservice.report.routes import router
 from kgservice.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,13 +8,10 @@ service fixture (the same code paths, smaller answers).
 """
 
 from __future__ import annotations
-
 import asyncio
 import os
 from pathlib import Path
-
 import pytest
-
 from bench import soak
 from conftest import build_store
 

@@ -1,4 +1,4 @@
-"""The link suggester (mappings/suggest.py), its candidates graph (mappings/candidates.py) and CLI.
+"""The link suggester (mappings/suggest/suggester.py), its candidates graph (mappings/mapping/candidates.py) and CLI.
 
 Real labels are tokenised by SudachiPy; the suggester must find the curated KPI ↔ measure links
 of data/linkage/links.yaml (安心・安全見守り隊 ↔ 地域見守り・支えあいの推進, source lines 210 of the
@@ -7,23 +7,20 @@ live in their own graph without the plain triple; accept/reject work on a copy o
 """
 
 from __future__ import annotations
-
 import shutil
 from pathlib import Path
-
 import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from typer.testing import CliRunner
-
-from kgservice.suggest_cli import app
-from mappings.build import BuildConfig, map_records
-from mappings.candidates import map_candidates
-from mappings.context import MPLAN
-from mappings.record_files import load_records
-from mappings.suggest import (CANDIDATES, LINKS, Params, build_model, candidate_id, collect_nodes, propose,
+from mappings.suggest.cli import app
+from mappings.build.pipeline import BuildConfig, map_records
+from mappings.mapping.candidates import map_candidates
+from mappings.mapping.context import MPLAN
+from mappings.records.files import load_records
+from mappings.suggest.suggester import (CANDIDATES, LINKS, Params, build_model, candidate_id, collect_nodes, propose,
                               read_candidates, tokenize, write_candidates)
-from mappings.verify import check_all
+from mappings.records.verify import check_all
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://plankg.org/"

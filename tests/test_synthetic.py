@@ -1,16 +1,13 @@
-"""The synthetic corpus (mappings.synthetic): deterministic, valid, and checkable like the real one."""
+"""The synthetic corpus (bench.synthetic): deterministic, valid, and checkable like the real one."""
 
 from __future__ import annotations
-
 from pathlib import Path
-
 import pytest
-
-from mappings.build import BuildConfig, map_records
-from mappings.record_files import load_records
-from mappings.sources import load_catalog, verify_city_code
-from mappings.synthetic import generate, municipalities
-from mappings.verify import check_all
+from mappings.build.pipeline import BuildConfig, map_records
+from mappings.records.files import load_records
+from mappings.records.sources import load_catalog, verify_city_code
+from bench.synthetic import generate, municipalities
+from mappings.records.verify import check_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +80,7 @@ def test_record_ids_that_mint_global_iris_are_unique_across_municipalities(tmp_p
 def test_the_manifest_names_the_generator_version(corpus):
     import json
 
-    from mappings.synthetic import generator_fingerprint
+    from bench.synthetic import generator_fingerprint
 
     assert json.loads((corpus / "synthetic.json").read_text())["generator"] == generator_fingerprint()
 
@@ -113,8 +110,8 @@ def test_every_named_query_answers_rows_on_the_corpus_with_its_stand_ins(tmp_pat
     import pyoxigraph as ox
 
     from bench.run import SEED, named_cases
-    from kgservice.engine import _term
-    from mappings.inference import materialise
+    from kgservice.engine.embedded import _term
+    from mappings.build.inference import materialise
 
     corpus = tmp_path / "n10"  # questions across cities (an area shared by 3) need more than two
     generate(10, SEED, corpus)

@@ -2,15 +2,12 @@
 authorisation (401/403), the single writer (later queries see the change), GSP status codes."""
 
 from __future__ import annotations
-
 import logging
 from urllib.parse import quote
-
 import pyoxigraph as ox
 import pytest
 import rdflib
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
-
 from conftest import FIXTURE_TRIPLES, REFERENCE_GRAPH, UPDATE_TOKEN
 
 AUTH = {"Authorization": f"Bearer {UPDATE_TOKEN}"}

@@ -3,19 +3,16 @@ SHACL-SPARQL constraint) against pySHACL, the reference: the real graph conforms
 a graph broken in many ways gives the same violations under both."""
 
 from __future__ import annotations
-
 from dataclasses import replace
 from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
-
-from mappings.build import BuildConfig, map_records
-from mappings.context import MPLAN
-from mappings.validate import SH, ShaclViolation, load_shapes, validate_graph
+from mappings.build.pipeline import BuildConfig, map_records
+from mappings.mapping.context import MPLAN
+from mappings.build.validate import SH, ShaclViolation, load_shapes, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "ontology" / "shapes.ttl"

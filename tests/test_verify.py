@@ -2,11 +2,9 @@
 
 import shutil
 from pathlib import Path
-
 import pytest
-
-from mappings.records import RecordError
-from mappings.verify import check_all, is_source_key
+from mappings.records.schema import RecordError
+from mappings.records.verify import check_all, is_source_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

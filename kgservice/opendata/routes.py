@@ -1,0 +1,134 @@
+"""Open-data surfaces: the DCAT catalog, VoID, and the dumps with conditional GET.
+
+- ``GET /catalog`` — DCAT 3 (Turtle, JSON-LD, RDF/XML… by content negotiation or ``format``)
+- ``GET /.well-known/void`` — VoID with a subset per named graph and linksets
+- ``GET /dumps/`` — the list of dump files (JSON)
+- ``GET /dumps/{name}`` — a dump, with ETag (its SHA-256) and Last-Modified; ``If-None-Match`` /
+  ``If-Modified-Since`` answer 304. Names are matched against the files of the current dump
+  directory, never joined into a path, so nothing outside it can be named.
+
+The catalog and VoID are built from the build's report (``report.json`` beside the dumps) and
+the source catalog, and cached per dump directory: a rebuild is seen at the next request.
+"""
+
+from __future__ import annotations
+import hashlib
+import json
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
+from pathlib import Path
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from rdflib import Graph
+from kgservice.opendata.catalog import CatalogContext, catalog_graph, media_type, void_graph
+from kgservice.request.errors import ServiceError
+from kgservice.request.negotiation import choose
+from mappings.records.sources import load_catalog
+
+router = APIRouter(tags=["open data"])
+
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
+                  "rdfxml": "pretty-xml", "jsonld": "json-ld"}
+
+
+def _dumps_dir(request: Request) -> Path:
+    path = Path(request.app.state.settings.dumps_path)
+    current = path / "current"
+    return (current if current.exists() else path).resolve()
+
+
+def _public_url(request: Request) -> str:
+    return str(request.base_url)
+
+
+@lru_cache(maxsize=8)
+def _report(dumps_dir: Path) -> dict:
+    path = dumps_dir / "report.json"
+    if not path.exists():
+        raise ServiceError("unavailable", "no build report: run `plankg build` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _context(request: Request) -> CatalogContext:
+    settings = request.app.state.settings
+    documents = [s.meta for s in load_catalog(Path(settings.sources_dir)).values()]
+    return CatalogContext(documents, _report(_dumps_dir(request)), _public_url(request), settings.base_iri)
+
+
+def _graph_response(request: Request, graph: Graph, format_values: list[str]) -> Response:
+    fmt = choose(request.headers.get("accept"), format_values, "graph")
+    if fmt.name not in RDFLIB_FORMATS:
+        raise ServiceError("not_acceptable", f"{fmt.media_type} cannot carry the catalog")
+    body = graph.serialize(format=RDFLIB_FORMATS[fmt.name])
+    return Response(body if isinstance(body, bytes) else body.encode("utf-8"), media_type=fmt.content_type,
+                    headers={"Vary": "Accept"})
+
+
+@router.get("/catalog", summary="DCAT 3 catalog of the datasets, distributions and the SPARQL service")
+def catalog(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002 - protocol name
+    return _graph_response(request, catalog_graph(_context(request)), format or [])
+
+
+@router.get("/.well-known/void", summary="VoID description of the dataset")
+def void(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002
+    ctx = _context(request)
+    counts = ctx.report.get("instances_per_class", {})
+    stats = ctx.report.get("void", {})
+    graph = void_graph(ctx, counts, stats.get("properties", {}), stats.get("entities", 0), stats.get("links", {}))
+    return _graph_response(request, graph, format or [])
+
+
+@router.get("/dumps/", summary="The dump files of the current build")
+def list_dumps(request: Request) -> JSONResponse:
+    report = _report(_dumps_dir(request))
+    base = _public_url(request)
+    return JSONResponse({"built_at": report.get("built_at"),
+                         "dumps": [{"name": n, "bytes": size, "url": f"{base}dumps/{n}"}
+                                   for n, size in report.get("dumps", {}).items()]})
+
+
+@lru_cache(maxsize=256)
+def _etag(path: Path, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return f'"{digest.hexdigest()}"'
+
+
+@router.get("/dumps/{name}", summary="A dump file (N-Quads, TriG, Turtle, JSON-LD; .gz variants)")
+def dump(request: Request, name: str) -> Response:
+    directory = _dumps_dir(request)
+    if not directory.is_dir():  # no build yet: the same answer as /dumps/, not a 500
+        raise ServiceError("unavailable", "no dumps: run `plankg build` first")
+    files = {p.name: p for p in directory.iterdir() if p.is_file() and p.name != "report.json"}
+    path = files.get(name)
+    if path is None:
+        raise ServiceError("not_found", f"no dump named {name!r}; see /dumps/")
+    stat = path.stat()
+    etag = _etag(path, stat.st_mtime_ns, stat.st_size)
+    last_modified = format_datetime(_utc(stat.st_mtime), usegmt=True)
+    headers = {"ETag": etag, "Last-Modified": last_modified, "Cache-Control": "public, max-age=60"}
+    if _not_modified(request, etag, stat.st_mtime):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=media_type(name), headers=headers, filename=name)
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(int(timestamp), tz=timezone.utc)
+
+
+def _not_modified(request: Request, etag: str, mtime: float) -> bool:
+    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            return int(mtime) <= parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False

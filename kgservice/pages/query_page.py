@@ -1,0 +1,62 @@
+"""The browser query page (``GET /query``) and the page's own static files (``GET /static/…``).
+
+The page is a textarea with a SPARQL highlighter of our own drawn underneath it
+(static/sparql.js: a tokenizer writing spans into a <pre> that scrolls with the textarea),
+the PREFIX declarations prefilled, the named queries as examples (a click loads the text),
+and a Run button that POSTs the query to ``/sparql`` asking for JSON (N-Triples for graphs) and
+renders a table: IRIs are links (local links for the graph's own IRIs) shown by their label
+when the query also returns ``?xLabel`` for ``?x``.  The query goes into the page URL
+(``/query?query=…``) when run, and a page opened with ``?query=`` runs it at once, so a URL is a
+shareable result.  Download links point at ``/sparql?query=…&format=…`` for each format the query
+form allows.  No CDN and no third-party script: the files under static/ are all of it.
+"""
+
+from __future__ import annotations
+from pathlib import Path
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from kgservice.request import negotiation as formats
+from kgservice.request.errors import ServiceError
+from kgservice.pages.linked_data import base_iri, render, sparql_prefixes
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+DEFAULT_QUERY = """SELECT ?plan ?planLabel ?publisher ?publisherLabel WHERE {
+  ?plan a mplan:Plan ;
+        dct:title ?planLabel ;
+        dct:publisher ?publisher .
+  FILTER(lang(?planLabel) = "ja")
+  OPTIONAL { ?publisher rdfs:label ?publisherLabel FILTER(lang(?publisherLabel) = "ja") }
+}
+ORDER BY ?plan
+LIMIT 100
+"""
+
+router = APIRouter()
+
+
+def prefix_block(request: Request) -> str:
+    return sparql_prefixes() + f"PREFIX id: <{base_iri(request)}id/>\n"
+
+
+@router.get("/query", summary="Query page (HTML)")
+def query_page(request: Request, query: str | None = None) -> Response:
+    named = getattr(request.app.state, "named_queries", {})
+    examples = [{"name": q.name, "summary": q.summary, "form": q.form, "text": q.text,
+                 "parameters": [p.name for p in q.parameters]}
+                for q in named.values()]
+    initial = query if query is not None else prefix_block(request) + "\n" + DEFAULT_QUERY
+    result_formats = {kind: [f.name for f in formats.formats_of(kind)] for kind in ("results", "graph")}
+    return render(request, "query.html", title="SPARQL query — PlanKG", initial=initial,
+                  examples=examples, result_formats=result_formats, auto_run=query is not None)
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static_file(name: str) -> Response:
+    path = STATIC_DIR / name
+    # Only the files that are there, by plain name: no sub-paths, no dot files.
+    if "/" in name or name.startswith(".") or path.suffix not in STATIC_TYPES or not path.is_file():
+        raise ServiceError("not_found", f"no static file {name!r}")
+    return FileResponse(path, media_type=STATIC_TYPES[path.suffix],
+                        headers={"Cache-Control": "public, max-age=300"})

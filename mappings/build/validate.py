@@ -1,0 +1,120 @@
+"""The SHACL gate: the mapped graph against ontology/shapes.ttl.
+
+The core constraints run in pyshacl-turbo (a Rust SHACL engine behind pySHACL's API) over the
+N-Quads of the graph, validated as the union of its graphs. Each SHACL-SPARQL constraint
+(``sh:sparql``) runs once as a pyoxigraph query over all its focus nodes: where SHACL pre-binds
+``$this`` to one focus node at a time, the shape's targets are joined in instead. Run per focus
+node, those eight queries took most of the validation time. pySHACL is the reference the
+results are compared with (tests/test_validate.py).
+"""
+
+from __future__ import annotations
+import re
+from dataclasses import dataclass
+from pathlib import Path
+import pyoxigraph as ox
+from pyshacl_turbo import validate as turbo_validate
+from pyshacl_turbo.rdf import Input
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class ShaclViolation:
+    focus: str
+    shape: str
+    path: str
+    message: str
+    value: str
+
+    def describe(self, origin: dict) -> str:
+        """The violation with the record the focus node was read from, when known."""
+        record = origin.get(URIRef(self.focus), "no record (derived node)")
+        return (f"{record}: focus <{self.focus}> path {self.path or '-'} value {self.value or '-'}: "
+                f"{self.message} [shape {self.shape}]")
+
+    def __str__(self) -> str:
+        return self.describe({})
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """One ``sh:sparql`` constraint of a node shape, as a query over all of the shape's focus nodes."""
+
+    shape: str
+    query: str
+    message: str
+
+    def violations(self, store: ox.Store) -> list[ShaclViolation]:
+        solutions = store.query(self.query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        rows = {tuple((n, t.value) for n, t in zip(names, row) if t is not None) for row in solutions}
+        return [self._violation(dict(row)) for row in rows]
+
+    def _violation(self, bound: dict[str, str]) -> ShaclViolation:
+        """As pySHACL: focus $this, value ?value or else the focus, path ?path, {?var} in the message filled."""
+        message = re.sub(r"\{[?$](\w+)\}", lambda m: bound.get(m.group(1), m.group(0)), self.message)
+        return ShaclViolation(bound["this"], self.shape, bound.get("path", ""), message, bound.get("value", bound["this"]))
+
+
+def load_shapes(shapes_path: Path) -> tuple[Graph, list[SparqlConstraint]]:
+    """The shapes without their SHACL-SPARQL constraints, and those constraints as whole-graph queries."""
+    shapes = Graph().parse(shapes_path, format="turtle")
+    constraints = []
+    for shape, node in list(shapes.subject_objects(SH.sparql)):
+        query, message = str(shapes.value(node, SH.select)), str(shapes.value(node, SH.message))
+        prefixes = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+                           for p in shapes.objects(node, SH.prefixes) for d in shapes.objects(p, SH.declare))
+        failing = ((node, SH.deactivated, Literal(True)) not in shapes  # else its results fail nothing
+                   and shapes.value(shape, SH.severity, default=SH.Violation) == SH.Violation)
+        shapes.remove((shape, SH.sparql, node))
+        shapes.remove((node, None, None))
+        if not failing:
+            continue
+        where = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
+        if where is None:
+            raise ValueError(f"sh:select of {shape} has no WHERE clause")
+        select = f"{query[:where.end()]} {{ {_focus_nodes(shapes, shape)} }}{query[where.end():]}"
+        constraints.append(SparqlConstraint(str(shape), prefixes + select, message))
+    return shapes, constraints
+
+
+def _focus_nodes(shapes: Graph, shape: URIRef) -> str:
+    """A sub-select of the focus nodes of ``shape``'s targets (SHACL 2.1.3) as ``?this``."""
+    classes = list(shapes.objects(shape, SH.targetClass))
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        classes.append(shape)  # implicit class target
+    patterns = [f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{c}> }}" for c in classes]
+    patterns += [f"{{ ?this <{p}> ?any }}" for p in shapes.objects(shape, SH.targetSubjectsOf)]
+    patterns += [f"{{ ?any <{p}> ?this }}" for p in shapes.objects(shape, SH.targetObjectsOf)]
+    patterns += [f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in shapes.objects(shape, SH.targetNode)]
+    if not patterns:
+        raise ValueError(f"the SHACL-SPARQL shape {shape} has no target")
+    return "SELECT DISTINCT ?this WHERE { " + " UNION ".join(patterns) + " }"
+
+
+def validate_graph(nquads: str, store: ox.Store, shapes_path: Path) -> list[ShaclViolation]:
+    """Every sh:Violation of the graph (warnings and infos are not failures).
+
+    ``nquads`` and ``store`` hold the same quads: the core constraints read the text, the
+    SHACL-SPARQL constraints query the store. (The mapping writes every literal in the form the store
+    keeps it: tests/test_build.py checks that the two hold the same literals.)
+    """
+    shapes, constraints = load_shapes(shapes_path)
+    data = Input(nquads, "nquads", None, {})
+    conforms, report, _ = turbo_validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                         allow_warnings=True)
+    out = [] if conforms else [_violation(report, r) for r in report.subjects(SH.resultSeverity, SH.Violation)]
+    for constraint in constraints:
+        out.extend(constraint.violations(store))
+    return sorted(out, key=lambda v: (v.focus, v.shape, v.path))
+
+
+def _violation(report: Graph, result) -> ShaclViolation:
+    def one(prop):
+        value = report.value(result, prop)
+        return "" if value is None else str(value)
+    return ShaclViolation(one(SH.focusNode), one(SH.sourceShape), one(SH.resultPath),
+                          one(SH.resultMessage), one(SH.value))
