@@ -76,7 +76,7 @@ def test_ontology_header(ontology):
 
 def mapped_terms() -> set[str]:
     """The mplan terms the mapping and inference code emits."""
-    code = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "mappings").glob("*.py")))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "mappings").rglob("*.py")))
     found = re.findall(r'MPLAN(?:\.(\w+)|\["(\w+)"\]| \+ "(\w+)")', code)
     return {next(name for name in groups if name) for groups in found}
 
