@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest_backends import OX_PORT, VIRT_HTTP, VIRT_MAX_ROWS, XSD, rows_of, run_script
 from kgservice.engine.embedded import Engine, QueryError
-from kgservice.named_queries.routes import load_queries
+from kgservice.named_queries.registry import load_queries
 from kgservice.engine.remote import RemoteEngine, Target
 from kgservice.settings import Settings
 from kgservice.engine.load_remote import load, read_dump

@@ -1,4 +1,4 @@
-"""Named queries (kgservice.named_queries.routes): loading, listing, describing, running over real HTTP
+"""Named queries (kgservice.named_queries (registry, parameters, routes)): loading, listing, describing, running over real HTTP
 against the graph built from the real records, parameter checks, and injection attempts."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import io
 from pathlib import Path
 import pytest
 from conftest_pages import BASE, ROOT, triple_count
-from kgservice.named_queries.routes import Parameter, ParameterError, QueryFileError, load_queries, parse_query_file
+from kgservice.named_queries.parameters import Parameter, ParameterError
+from kgservice.named_queries.registry import QueryFileError, load_queries, load_query_file
 
 MITO_PLAN_6 = BASE + "id/plan/mito-comprehensive-plan-6"
 MITO_STRATEGY_2 = BASE + "id/plan/mito-strategy-2"
@@ -56,7 +57,7 @@ def test_malformed_file_names_file_and_line(tmp_path: Path, text: str, line: int
     path = tmp_path / "bad-query.rq"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(QueryFileError) as info:
-        parse_query_file(path)
+        load_query_file(path)
     message = str(info.value)
     assert message.startswith(f"{path}:{line}: "), message
     assert fragment in message
