@@ -108,6 +108,9 @@ def load_file(path: Path, document: str, kind: str) -> list[Loaded]:
     return out
 
 
+SIDE_FILES = ("profile", "corrections", "expect")
+
+
 def load_records(data_dir: Path) -> RecordSet:
     """Every record under ``data_dir``; raises RecordError on the first bad one."""
     result = RecordSet()
@@ -131,6 +134,8 @@ def load_records(data_dir: Path) -> RecordSet:
             elif path.stem == "breakdowns":
                 result.breakdowns.update((b.printed, b) for i, item in enumerate(raw)
                                          for b in [validate_model(Breakdown, item, path, i)])
+            continue
+        if path.stem in SIDE_FILES:  # a document's extraction profile, corrections, expectations
             continue
         result.records.extend(load_file(path, document, path.stem))
     return result

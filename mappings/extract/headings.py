@@ -1,0 +1,195 @@
+"""The heading reader: element hierarchies by numbering pattern (第1節, 施策 6, 基本目標 IV, (1), ①, 《7101》).
+
+Each level of a profile's hierarchy is a pattern with one number placeholder; a heading's parent is
+the nearest heading of the level above.  A heading printed twice (a table of contents, a list of
+policies before their pages, a cell of a KPI table) is one element citing every line it stands on.
+"""
+
+from __future__ import annotations
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from mappings.extract.profile import Level, Profile
+from mappings.extract.proposals import Proposals, cite
+from mappings.extract.text import Document, Line
+from mappings.extract.labels import label_of
+from mappings.records.normalize import compact
+
+_SPACE = r"[ \t\u3000]*"
+_TOKENS = {
+    "n": r"(?P<num>[0-9０-９]+)",
+    "roman": r"(?P<num>(?:[IVXＩＶＸ]|[\u2160-\u216b])+)(?![A-Za-zＡ-Ｚａ-ｚ])",
+    "paren": r"(?P<num>[(（][0-9０-９]+[)）])",
+    "circled": r"(?P<num>[\u2460-\u2473])",
+    "kana": r"(?P<num>[ア-ン])(?=[ \t\u3000.．、])",
+    "code": r"[《≪](?P<num>[0-9０-９]+)[》≫]",
+    "skip": r"[0-9０-９]+",
+    "label": r"(?P<label>.+?)",
+}
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+_LEADING_MARKS = r"^[\s\-–•]*"
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    """A heading pattern as a regular expression over the printed text (full-width forms accepted).
+
+    >>> compile_pattern("基本目標 {roman}").match("基本目標Ⅳ 安全に暮らす").group("num", "label")
+    ('Ⅳ', '安全に暮らす')
+    >>> compile_pattern("第{n}節").match(" 第１節 開かれた行政の推進").group("num", "label")
+    ('１', '開かれた行政の推進')
+    """
+    out, rest = [], pattern
+    for part in re.split(r"(\{[a-z]+\})", pattern):
+        if part.startswith("{") and part.endswith("}"):
+            if part[1:-1] not in _TOKENS:
+                raise ValueError(f"unknown placeholder {part} in heading pattern {pattern!r}")
+            out.append(_TOKENS[part[1:-1]])
+            continue
+        for ch in part:
+            if ch.isspace():
+                out.append(_SPACE)
+            else:
+                twins = {ch, unicodedata.normalize("NFKC", ch)}
+                if "!" <= ch <= "~":
+                    twins.add(chr(ord(ch) + 0xFEE0))
+                out.append("[" + "".join(re.escape(t) for t in sorted(twins)) + "]")
+        out.append(_SPACE)
+    body = "".join(out)
+    if "{label}" not in pattern:
+        body += r"(?P<label>.*?)"
+    return re.compile(_LEADING_MARKS + body + r"\s*$")
+
+
+def number_value(printed: str) -> int:
+    """The integer of a printed number: 7101, (1), ①, Ⅳ, IV, ア (the 1st kana of the iroha-less order).
+
+    >>> [number_value(x) for x in ("１２", "(3)", "④", "Ⅳ", "IX", "ウ")]
+    [12, 3, 4, 4, 9, 3]
+    """
+    text = unicodedata.normalize("NFKC", printed).strip("()")
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"[IVX]+", text):
+        values = [_ROMAN[c] for c in text]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    if "ア" <= text <= "ン" and len(text) == 1:
+        return "アイウエオカキクケコサシスセソタチツテト".index(text) + 1
+    raise ValueError(f"not a number: {printed!r}")
+
+
+def number_as_recorded(printed: str, template: str) -> str:
+    """The number as records keep it: NFKC (circled kept), Roman numerals as their own characters."""
+    text = printed if re.fullmatch(r"[\u2460-\u2473]", printed) else unicodedata.normalize("NFKC", printed)
+    if re.fullmatch(r"[IVX]+", text):
+        text = ROMAN_NUMERALS[number_value(text) - 1]
+    return template.replace("{num}", text)
+
+
+@dataclass
+class Heading:
+    level: int
+    record: dict
+    lines: list[int] = field(default_factory=list)
+    subtitle: str | None = None
+
+
+def make_id(template: str, kind: str, n: int, parent: str | None) -> str:
+    if parent is None:
+        template = template.replace("{parent}-", "").replace("{parent}", "")
+    return template.format(kind=kind, n=n, parent=parent or "")
+
+
+def _subtitle(doc: Document, after: int, patterns: list[re.Pattern]) -> tuple[str, list[int]] | None:
+    """The paragraph after a heading (its non-blank lines up to a blank line), unless it is a heading."""
+    lines: list[Line] = []
+    for line in doc.lines[after:]:
+        if line.blank:
+            if lines:
+                break
+            continue
+        if line.is_table_row or re.match(r"^\s*[-・▶]", line.raw) or any(p.match(line.raw) for p in patterns):
+            break
+        lines.append(line)
+        if len(lines) > 3:
+            return None
+    if not lines:
+        return None
+    return "".join(l.raw.strip() for l in lines), [l.number for l in lines]
+
+
+@dataclass
+class Outline:
+    """The headings read, and for every line the innermost element in effect there."""
+
+    headings: list[Heading]
+    context: dict[int, str]
+
+    def element_at(self, line: int) -> str | None:
+        return self.context.get(line)
+
+
+def read_headings(doc: Document, profile: Profile, found: Proposals) -> Outline:
+    """Elements of the profile's heading hierarchy, with their parents and cited lines."""
+    levels: list[Level] = profile.headings
+    alternatives = [[compile_pattern(p) for p in ([lv.pattern] if isinstance(lv.pattern, str) else lv.pattern)]
+                    for lv in levels]
+    patterns = [p for group in alternatives for p in group]
+    allowed = [set(l.number for l in doc.within(doc.span(lv.section.start, lv.section.until)))
+               if lv.section else None for lv in levels]
+    current: list[Heading | None] = [None] * len(levels)
+    by_key: dict[tuple, Heading] = {}
+    by_subtitle: dict[str, Heading] = {}
+    out: list[Heading] = []
+    context: dict[int, str] = {}
+    for line in doc.lines:
+        innermost = next((h for h in reversed(current) if h is not None), None)
+        if innermost is not None:
+            context[line.number] = innermost.record["id"]
+        if line.blank:
+            continue
+        restated = by_subtitle.get(line.compact)
+        if restated is not None and not line.is_table_row:
+            current[restated.level] = restated
+            current[restated.level + 1:] = [None] * (len(levels) - restated.level - 1)
+            restated.lines.append(line.number)
+            context[line.number] = restated.record["id"]
+            continue
+        for k, (level, group) in enumerate(zip(levels, alternatives)):
+            if allowed[k] is not None and line.number not in allowed[k]:
+                continue
+            cells = line.cells if level.cells == "any" else line.cells[:1]
+            m = next((m for c in cells for p in group if (m := p.match(c))), None)
+            if not m or not m.group("label").strip():
+                continue
+            parent = current[k - 1] if k else None
+            if k and parent is None:
+                continue
+            number = number_as_recorded(m.group("num"), level.number)
+            key = (k, parent.record["id"] if parent else None, number)
+            heading = by_key.get(key)
+            if heading is None:
+                n = number_value(m.group("num"))
+                record = {"id": make_id(level.id, level.kind, n, parent.record["id"] if parent else None),
+                          "lines": None, "plan": profile.plan, "kind": level.kind}
+                if parent:
+                    record["parent_ref"] = parent.record["id"]
+                record["number"] = number
+                record["label"] = label_of(m.group("label"), profile)
+                heading = Heading(k, record)
+                by_key[key] = heading
+                out.append(heading)
+                if level.subtitle and (sub := _subtitle(doc, line.number, patterns)):
+                    heading.subtitle = label_of(sub[0], profile)
+                    heading.record["text"] = heading.subtitle
+                    heading.lines.extend(sub[1])
+                    by_subtitle[compact(sub[0])] = heading
+            heading.lines.append(line.number)
+            current[k] = heading
+            current[k + 1:] = [None] * (len(levels) - k - 1)
+            context[line.number] = heading.record["id"]
+            break
+    for heading in out:
+        heading.record["lines"] = cite(*heading.lines)
+        found.add("elements", heading.record, "headings")
+    return Outline(out, context)

@@ -1,0 +1,19 @@
+"""Labels as a profile wants them: cleaned (NFKC, PDF spacing removed) or as printed."""
+
+from __future__ import annotations
+import re
+from mappings.records.normalize import _SPACE_BETWEEN_CJK, clean_label
+
+
+def printed_label(text: str) -> str:
+    """The text as printed, without the spaces a PDF puts inside Japanese and without tabs.
+
+    >>> printed_label(" 地域情報化の推進 ")
+    '地域情報化の推進'
+    """
+    text = _SPACE_BETWEEN_CJK.sub("", text.replace("\t", " ").strip())
+    return re.sub(r"\s+", " ", text)
+
+
+def label_of(text: str, profile) -> str:
+    return clean_label(text) if profile.labels == "clean" else printed_label(text)

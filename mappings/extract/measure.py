@@ -1,0 +1,159 @@
+"""Leave-one-out measurement: what the extractor proposes for each document, with its profile only
+(no corrections, no document-specific code), against the curated records of data/<document>/.
+
+A value is compared as a fact without ids (ids are slugs a curator chooses): numbers and dates with
+the label of their record and the role/year of their observation or budget row, labels as printed,
+departments and parent links as the labels they point to.  Recall is the share of curated facts the
+extractor proposes identically; precision the share of its proposals that are curated facts
+(multisets: a fact printed twice counts twice).
+
+    python -m mappings.extract.measure [ROOT]      # prints the table (Markdown)
+"""
+
+from __future__ import annotations
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+from mappings.extract.profile import load_profile
+from mappings.extract.propose import propose
+from mappings.records.files import SIDE_FILES, load_file, strip_lines
+from mappings.records.normalize import compact
+from mappings.records.sources import load_catalog
+
+CATEGORIES = ("numbers", "dates", "labels", "departments", "parents")
+LABEL_FIELDS = ("label", "title", "name", "partner", "measure")
+DATE_FIELDS = {"date", "start", "end", "started", "established", "established_fiscal_year", "adopted",
+               "period_start", "period_end", "fiscal_year", "year", "refers_to_fiscal_year", "refers_to_year"}
+NUMBER_FIELDS = {"value", "budget", "settlement", "population", "area_km2"}
+DEPARTMENT_FIELDS = {"responsible_refs", "related_refs", "department_ref"}
+PARENT_FIELDS = {"parent_ref", "measures_refs"}
+
+
+def owner(record: dict) -> str:
+    return compact(next((str(record[f]) for f in LABEL_FIELDS if record.get(f)), record.get("id", "")))
+
+
+def _context(node: dict) -> tuple:
+    return tuple(str(node.get(k) or "") for k in ("role", "fiscal_year", "year", "breakdown"))
+
+
+def _number(value: Any) -> str:
+    return str(Decimal(str(value)).normalize())
+
+
+def facts(records: dict[str, list[dict]]) -> Counter:
+    """The facts of a document's records: (category, kind, …) → count."""
+    labels = {(r.get("plan"), r["id"]): r.get("label") or r.get("title") or r["id"]
+              for recs in records.values() for r in recs}
+    orgs = {r["id"]: r["label"] for r in records.get("organizations", [])}
+    out: Counter = Counter()
+    for kind, recs in records.items():
+        for record in recs:
+            who = owner(record)
+            if kind == "statistics":
+                who = (who, record.get("fiscal_year"), record.get("year"), tuple(sorted(record.get("dimensions", {}).items())))
+            for field in LABEL_FIELDS:
+                if record.get(field):
+                    out[("labels", kind, field, str(record[field]))] += 1
+            for path, key, value, node in _walk(record, ""):
+                if key in NUMBER_FIELDS and value is not None and not isinstance(value, str):
+                    out[("numbers", kind, who, path, _context(node), _number(value))] += 1
+                elif key in DATE_FIELDS and value:
+                    out[("dates", kind, who, path, _context(node), str(value))] += 1
+                elif key in DEPARTMENT_FIELDS:
+                    for ref in value if isinstance(value, list) else [value]:
+                        out[("departments", kind, who, compact(orgs.get(ref, ref)))] += 1
+                elif key == "department" and value:
+                    out[("departments", kind, who, compact(value))] += 1
+                elif key in PARENT_FIELDS:
+                    for ref in value if isinstance(value, list) else [value]:
+                        plan, _, ident = ref.rpartition("/") if "/" in ref else (record.get("plan"), "", ref)
+                        target = labels.get((plan, ident)) or orgs.get(ident) or ref
+                        out[("parents", kind, who, compact(str(target)))] += 1
+    return out
+
+
+def _walk(node: Any, path: str) -> Iterable[tuple[str, str, Any, dict]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, (dict, list)) and key not in DEPARTMENT_FIELDS | PARENT_FIELDS:
+                yield from _walk(value, f"{path}.{key}" if path else key)
+            else:
+                yield (f"{path}.{key}" if path else key), key, value, node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item, path)
+
+
+def curated(data_dir: Path, document: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for path in sorted((data_dir / document).glob("*.yaml")):
+        if path.stem in SIDE_FILES:
+            continue
+        out[path.stem] = [strip_lines(l.raw) for l in load_file(path, document, path.stem)]
+    return out
+
+
+def compare(cur: Counter, prop: Counter) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(category, kind) → (curated, proposed, matched)."""
+    keys = {(f[0], f[1]) for f in cur} | {(f[0], f[1]) for f in prop}
+    out = {}
+    for key in keys:
+        c = Counter({f: n for f, n in cur.items() if (f[0], f[1]) == key})
+        p = Counter({f: n for f, n in prop.items() if (f[0], f[1]) == key})
+        out[key] = (sum(c.values()), sum(p.values()), sum((c & p).values()))
+    return out
+
+
+def measure(root: Path) -> dict[str, dict[tuple[str, str], tuple[int, int, int]]]:
+    catalog = load_catalog(root / "sources")
+    results = {}
+    for document, source in catalog.items():
+        profile_path = root / "data" / document / "profile.yaml"
+        if not profile_path.is_file():
+            continue
+        found = propose("\n".join(source.lines) + "\n", load_profile(profile_path))
+        results[document] = compare(facts(curated(root / "data", document)), facts(found.records))
+    return results
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "–"
+
+
+def table(results) -> str:
+    rows = ["| document | " + " | ".join(f"{c} R / P" for c in CATEGORIES) + " | all R / P |",
+            "|---|" + "---|" * (len(CATEGORIES) + 1)]
+    for document, cells in results.items():
+        out = [document]
+        totals = [0, 0, 0]
+        for category in CATEGORIES:
+            cur = sum(v[0] for k, v in cells.items() if k[0] == category)
+            prop = sum(v[1] for k, v in cells.items() if k[0] == category)
+            hit = sum(v[2] for k, v in cells.items() if k[0] == category)
+            totals = [totals[0] + cur, totals[1] + prop, totals[2] + hit]
+            out.append(f"{_pct(hit, cur)} / {_pct(hit, prop)} ({hit}/{cur}, {prop})")
+        out.append(f"{_pct(totals[2], totals[0])} / {_pct(totals[2], totals[1])}")
+        rows.append("| " + " | ".join(out) + " |")
+    rows += ["", "| document | record kind | curated | proposed | matched | recall | precision |",
+             "|---|---|---|---|---|---|---|"]
+    for document, cells in results.items():
+        kinds = sorted({k[1] for k in cells})
+        for kind in kinds:
+            cur = sum(v[0] for k, v in cells.items() if k[1] == kind)
+            prop = sum(v[1] for k, v in cells.items() if k[1] == kind)
+            hit = sum(v[2] for k, v in cells.items() if k[1] == kind)
+            rows.append(f"| {document} | {kind} | {cur} | {prop} | {hit} | {_pct(hit, cur)} | {_pct(hit, prop)} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(argv[0]) if argv else Path(".")
+    print(table(measure(root)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

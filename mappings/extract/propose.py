@@ -1,0 +1,49 @@
+"""Propose a document's records: run the profile's readers, then keep only values found at their lines.
+
+Each proposed record is validated against the record schema and every value is checked at its
+cited lines by mappings.records.verify (the same check the build runs); a value that is not there
+is dropped and reported, so the extractor never writes a value it did not read.
+"""
+
+from __future__ import annotations
+from pathlib import Path
+from mappings.extract.headings import read_headings
+from mappings.extract.kpi import read_indicators
+from mappings.extract.profile import Profile, Reader
+from mappings.extract.proposals import Proposals
+from mappings.extract.text import Document
+from mappings.extract.check import check_proposals
+
+READERS = {"kpi": read_indicators}
+
+
+def _lines(doc: Document, reader: Reader):
+    if reader.section is None:
+        return doc.lines
+    return doc.within(doc.span(reader.section.start, reader.section.until))
+
+
+def propose(text: str, profile: Profile) -> Proposals:
+    doc = Document.from_text(text)
+    found = Proposals()
+    outline = read_headings(doc, profile, found)
+    for reader in profile.readers:
+        READERS[reader.reader](doc, profile, reader, outline, found, _lines(doc, reader))
+    _translate(found, profile)
+    check_proposals(found, doc, profile)
+    return found
+
+
+def _translate(found: Proposals, profile: Profile) -> None:
+    """label_en from the profile's translations; ids from its slugs."""
+    for records in found.records.values():
+        for record in records:
+            label = record.get("label") or record.get("title")
+            if label in profile.translations:
+                record["label_en"] = profile.translations[label]
+
+
+def propose_file(path: Path, profile: Profile) -> Proposals:
+    from mappings.extract.text import from_layout
+
+    return propose(from_layout(path.read_text(encoding="utf-8")), profile)
