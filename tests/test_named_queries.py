@@ -264,3 +264,110 @@ def test_injection_attempts_stay_literals_and_store_unchanged(real_http):
         iri = real_http.get("/queries/plan-elements", params={"plan": attack})
         assert iri.status_code == 400 and iri.json()["error"]["parameter"] == "plan"
     assert triple_count(real_http) == before > 0
+
+
+# --- paging and order --------------------------------------------------------------------------
+
+
+def _order_and_projection(text: str) -> tuple[list, list]:
+    """(ORDER BY conditions, projected variables) of a SELECT, read by rdflib's parser."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: dict[str, list] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "Project":
+                found.setdefault("projected", list(node["PV"]))
+            if node.name == "OrderBy":
+                found.setdefault("order", [c["expr"] if isinstance(c, CompValue) and c.name == "OrderCondition"
+                                           else c for c in node["expr"]])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(prepareQuery(text).algebra)
+    return found.get("order", []), found["projected"]
+
+
+@pytest.mark.parametrize("name", sorted(load_queries(ROOT / "queries")))
+def test_every_named_query_orders_by_all_it_projects(name: str):
+    # Rows are distinct solutions of the projected variables (or repeats of the same one), so an ORDER BY
+    # over all of them is a total order: page k of one store version is always the same rows.
+    order, projected = _order_and_projection(load_queries(ROOT / "queries")[name].text)
+    assert [v for v in projected if v not in order] == []
+
+
+def test_api_takes_only_top_level_files(tmp_path: Path):
+    (tmp_path / "one.rq").write_text("#+ summary: x\nSELECT ?a { ?a ?b ?c } ORDER BY ?a\n", encoding="utf-8")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "two.rq").write_text("#+ summary: y\nCONSTRUCT WHERE { ?a ?b ?c }\n", encoding="utf-8")
+    assert list(load_queries(tmp_path)) == ["one"]
+    assert load_query_file(tmp_path / "pages" / "two.rq").form == "construct"  # for the pages' own loader
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [("#+ summary: x\nCONSTRUCT WHERE { ?a ?b ?c }\n", "a named query is a SELECT"),
+     ("#+ summary: x\nSELECT ?a { ?a ?b ?c } ORDER BY ?a VALUES ?a { <urn:x> }\n", "LIMIT and OFFSET"),
+     ("#+ summary: x\n#+ pagination: 5000\nSELECT ?a { ?a ?b ?c } ORDER BY ?a\n", "pagination is at most 1000"),
+     ("#+ summary: x\n#+ pagination: many\nSELECT ?a { ?a ?b ?c } ORDER BY ?a\n", "positive integer")],
+)
+def test_unpageable_file_fails_app_start(tmp_path: Path, real_store, text: str, fragment: str):
+    from kgservice.app import create_app
+    from kgservice.settings import Settings
+
+    (tmp_path / "unpaged.rq").write_text(text, encoding="utf-8")
+    with pytest.raises(QueryFileError, match="unpaged.rq") as info:
+        create_app(Settings(store_path=real_store, queries_dir=tmp_path))
+    assert fragment in str(info.value)
+
+
+def _link(response, rel: str) -> str | None:
+    links = {r: u for u, r in (part.split(">; rel=") for part in response.headers["link"][1:].split(", <"))}
+    return links.get(f'"{rel}"')
+
+
+def test_pages_walk_the_whole_answer_in_order(real_http):
+    # kpis-by-status 遅れ: the KPIs the real evaluation tables mark 遅れ (水戸芸術館入場者数 among them).
+    whole = rows(real_http.get("/queries/kpis-by-status", params={"status": "遅れ", "page_size": 1000}))
+    assert 7 < len(whole) < 1000
+    url, pages = "/queries/kpis-by-status?status=%E9%81%85%E3%82%8C&page_size=3", []
+    while url:
+        r = real_http.get(url)
+        pages.append(rows(r))
+        assert len(pages[-1]) == 3 or _link(r, "next") is None  # a short page is the last
+        assert _link(r, "first").endswith("page=1&page_size=3")
+        body_next = r.json()["head"].get("link")
+        url = _link(r, "next")
+        assert body_next == ([url] if url else None)  # the head's link is the next page too
+    assert [row for page in pages for row in page] == whole
+    assert len(pages) == -(-len(whole) // 3) and all(len(p) == 3 for p in pages[:-1])
+
+
+def test_default_page_size_and_other_formats(real_http):
+    r = real_http.get("/queries/kpis-by-status", params={"status": "遅れ", "format": "csv", "page_size": 2, "page": 2})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert len(list(csv.DictReader(io.StringIO(r.text)))) == 2
+    assert "page=3&page_size=2" in _link(r, "next") and "page=1&page_size=2" in _link(r, "prev")
+    assert "format=csv" in _link(r, "next")
+    xml = real_http.get("/queries/kpis-by-status", params={"status": "遅れ", "format": "xml", "page_size": 2})
+    assert '<link href="http://' in xml.text and "page=2&amp;page_size=2" in xml.text
+    whole = real_http.get("/queries/list-plans")  # fewer rows than the default page size (100): one page
+    assert 0 < len(rows(whole)) < 100 and _link(whole, "next") is None and "link" not in whole.json()["head"]
+    past = real_http.get("/queries/list-plans", params={"page": 50})
+    assert rows(past) == [] and _link(past, "next") is None and _link(past, "prev")
+
+
+@pytest.mark.parametrize("params, parameter, fragment", [
+    ({"page": "0"}, "page", "expects a positive integer"),
+    ({"page_size": "x"}, "page_size", "expects a positive integer"),
+    ({"page_size": "1001"}, "page_size", "at most 1000"),
+])
+def test_bad_page_is_400_naming_it(real_http, params, parameter, fragment):
+    r = real_http.get("/queries/list-plans", params=params)
+    assert r.status_code == 400 and r.json()["error"]["parameter"] == parameter
+    assert fragment in r.json()["error"]["message"]

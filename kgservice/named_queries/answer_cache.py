@@ -1,6 +1,6 @@
 """Answers of named queries, cached by the store's version (dashboards ask the same all day).
 
-A key is (store version, query name, bound parameters, result format); the version changes with
+A key is (store version, query name, bound parameters, result format, page); the version changes with
 a rebuild (the ``current`` symlink) and with every update, so a cached answer is never stale and
 nothing needs invalidating: old versions' entries simply age out of the LRU. The ETag is derived
 from the key, so a client's ``If-None-Match`` gets a 304 without running the query at all.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 class Answer:
     body: bytes
     media_type: str
-    truncated: bool
+    link: str  # the Link header of the page (first, prev, next)
 
 
 class AnswerCache:
@@ -30,8 +30,9 @@ class AnswerCache:
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(version: str, name: str, substitutions: dict[str, str], result_format: str) -> tuple:
-        return (version, name, tuple(sorted(substitutions.items())), result_format)
+    def key(version: str, name: str, substitutions: dict[str, str], result_format: str,
+            page: tuple[int, int]) -> tuple:
+        return (version, name, tuple(sorted(substitutions.items())), result_format, page)
 
     @staticmethod
     def etag(key: tuple) -> str:

@@ -37,8 +37,8 @@ from kgservice.named_queries.parameters import (LANG_RE, PARAM_TYPES, SAMPLES, V
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Request parameters with a meaning of their own; a query parameter may not take these names.
-RESERVED = frozenset({"format", "describe", "query", "update"})
-HEADER_KEYS = {"summary", "description", "parameters", "tags", "example"}
+RESERVED = frozenset({"format", "describe", "query", "update", "page", "page_size"})
+HEADER_KEYS = {"summary", "description", "parameters", "tags", "example", "pagination"}
 PARAM_KEYS = {"name", "type", "default", "required", "description", "values", "lang"}
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +59,7 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = ()
     example: Mapping[str, str] = field(default_factory=dict)
     scanned: Scan | None = field(default=None, compare=False)  # the text's sparqltext.scan, made at load
+    pagination: int | None = None  # the page size the header declares (else the service's default)
 
     @property
     def is_graph(self) -> bool:
@@ -104,6 +105,7 @@ class NamedQuery:
             "url": f"{root}queries/{self.name}",
             "text_url": f"{root}queries/{self.name}.rq",
             "query": self.text,
+            "pagination": self.pagination,
         }
         return out
 
@@ -302,8 +304,14 @@ def load_query_file(path: str | Path) -> NamedQuery:
             raise h.fail(example_node, f"example lacks required parameter '{missing[0]}'")
     elif any(p.required for p in params):
         raise h.fail(h.root, "a query with required parameters needs an example")
+    pagination = None
+    if "pagination" in top:
+        pagination = h.value(top["pagination"][1])
+        if isinstance(pagination, bool) or not isinstance(pagination, int) or pagination < 1:
+            raise h.fail(top["pagination"][1], "pagination is the page size, a positive integer")
     form = _check_query(path, query_line, text, params, example)
-    return NamedQuery(name, path, summary, text, form, description, tags, tuple(params), example, scan(text))
+    return NamedQuery(name, path, summary, text, form, description, tags, tuple(params), example, scan(text),
+                      pagination)
 
 
 def _check_query(path: Path, query_line: int, text: str, params: list[Parameter],

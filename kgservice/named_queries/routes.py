@@ -12,6 +12,7 @@ import logging
 from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from kgservice.named_queries import paging
 from kgservice.named_queries.answer_cache import Answer, AnswerCache
 from kgservice.named_queries.parameters import ParameterError
 from kgservice.named_queries.registry import NamedQuery, load_queries
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 def _load(app: FastAPI) -> dict[str, NamedQuery]:
     settings = getattr(app.state, "settings", None)
     queries = load_queries(getattr(settings, "queries_dir", "queries"))
+    for query in queries.values():
+        paging.check(query)
     app.state.named_queries = queries
     log.info("loaded %d named queries", len(queries))
     return queries
@@ -134,15 +137,16 @@ async def named_query(request: Request, name: str) -> Response:
         elif key != "format":
             given.setdefault(key, [])
     try:
+        window = paging.window(given, query.pagination or paging.DEFAULT_PAGE_SIZE)
         substitutions = query.substitutions(given)
     except ParameterError as e:
         raise ServiceError("bad_request", str(e), parameter=e.parameter) from None
-    fmt = formats.choose(request.headers.get("accept"), format_values, "graph" if query.is_graph else "results")
+    fmt = formats.choose(request.headers.get("accept"), format_values, "results")
     from kgservice.engine.embedded import QueryError, get_engine
 
     engine = get_engine(request)
-    version = getattr(engine, "version", None)  # None: a remote store, answers are neither cached nor tagged
-    key = AnswerCache.key(version, name, substitutions, fmt.name) if version else None
+    version = engine.version  # None: a remote store, answers are neither cached nor tagged
+    key = AnswerCache.key(version, name, substitutions, fmt.name, (window.page, window.size)) if version else None
     cache: AnswerCache | None = request.app.state.answer_cache if key is not None else None  # None: off
     headers = {"Vary": "Accept"}
     if key is not None:
@@ -151,15 +155,17 @@ async def named_query(request: Request, name: str) -> Response:
             return Response(status_code=304, headers=headers)
     answer = cache.get(key) if cache is not None else None
     if answer is None:
+        text = window.text(query.text)
         try:
-            result = await engine.aexecute(query.text, fmt.name, scanned=query.scanned, substitutions=substitutions)
+            result = await engine.aexecute(text, "tsv", substitutions=substitutions)
         except QueryError as e:
             if isinstance(e, ServiceError):
                 raise
             raise ServiceError(e.kind, e.message, status=e.status) from None
-        answer = Answer(result.body, result.media_type, bool(getattr(result, "truncated", False)))
+        tsv, more = paging.cut(result.body, window.size)
+        next_url, link = paging.links(str(request.url.replace(query="")), items, window, more)
+        answer = Answer(paging.write(tsv, fmt.name, next_url), fmt.media_type, link)
         if cache is not None:
             cache.put(key, answer)
-    if answer.truncated:
-        headers["X-Result-Truncated"] = "true"
+    headers["Link"] = answer.link
     return Response(answer.body, media_type=formats.content_type(answer.media_type), headers=headers)
