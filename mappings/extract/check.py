@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 from pathlib import Path
+from types import SimpleNamespace
 from mappings.extract.proposals import Proposals
 from mappings.extract.text import Document
 from mappings.records.files import Loaded
@@ -31,7 +32,8 @@ def check_proposals(found: Proposals, doc: Document, profile) -> None:
         kept = []
         for raw in records:
             for _ in range(50):
-                loaded = Loaded(profile.document, kind, None, raw, Path(kind), 0)  # type: ignore[arg-type]
+                # the check reads only the raw values; the record stands in for its id in messages
+                loaded = Loaded(profile.document, kind, SimpleNamespace(id=raw.get("id")), raw, Path(kind), 0)  # type: ignore[arg-type]
                 try:
                     misses = check_record(loaded, catalog)
                 except RecordError as exc:

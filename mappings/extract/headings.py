@@ -24,6 +24,7 @@ _TOKENS = {
     "kana": r"(?P<num>[ア-ン])(?=[ \t\u3000.．、])",
     "code": r"[《≪](?P<num>[0-9０-９]+)[》≫]",
     "skip": r"[0-9０-９]+",
+    "bullet": r"(?P<num>[・●○◆■])",
     "label": r"(?P<label>.+?)",
 }
 _ROMAN = {"I": 1, "V": 5, "X": 10}
@@ -129,31 +130,69 @@ class Outline:
         return self.context.get(line)
 
 
+def _sections(doc: Document, level: Level) -> set[int] | None:
+    if level.section is None:
+        return None
+    sections = level.section if isinstance(level.section, list) else [level.section]
+    return {l.number for sec in sections for l in doc.within(doc.span(sec.start, sec.until))}
+
+
+def _run_on(doc: Document, line: Line, label: str, patterns: list[re.Pattern]) -> tuple[str, list[int]]:
+    """A label printed over several lines (a PDF line break inside a sentence) up to its 。."""
+    cited = []
+    for nxt in doc.lines[line.number:]:
+        if label.rstrip().endswith("。"):
+            break
+        if nxt.blank:
+            continue
+        if nxt.is_table_row or any(p.match(nxt.raw) for p in patterns):
+            break
+        label += nxt.raw.strip()
+        cited.append(nxt.number)
+    return label, cited
+
+
 def read_headings(doc: Document, profile: Profile, found: Proposals) -> Outline:
-    """Elements of the profile's heading hierarchy, with their parents and cited lines."""
-    levels: list[Level] = profile.headings
+    """Elements of the profile's heading hierarchies, with their parents and cited lines."""
+    headings: list[Heading] = []
+    context: dict[int, tuple[int, str]] = {}
+    for levels in [profile.headings, *profile.outlines]:
+        if levels:
+            _read_outline(doc, profile, levels, headings, context)
+    for heading in headings:
+        heading.record["lines"] = cite(*heading.lines)
+        found.add("elements", heading.record, "headings")
+    return Outline(headings, {line: ident for line, (_, ident) in context.items()})
+
+
+def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: list[Heading],
+                  context: dict[int, tuple[int, str]]) -> None:
     alternatives = [[compile_pattern(p) for p in ([lv.pattern] if isinstance(lv.pattern, str) else lv.pattern)]
                     for lv in levels]
     patterns = [p for group in alternatives for p in group]
-    allowed = [set(l.number for l in doc.within(doc.span(lv.section.start, lv.section.until)))
-               if lv.section else None for lv in levels]
+    allowed = [_sections(doc, lv) for lv in levels]
     current: list[Heading | None] = [None] * len(levels)
+    since: int = 0
     by_key: dict[tuple, Heading] = {}
     by_subtitle: dict[str, Heading] = {}
-    out: list[Heading] = []
-    context: dict[int, str] = {}
+
+    def enter(heading: Heading, line: Line) -> None:
+        nonlocal since
+        current[heading.level] = heading
+        current[heading.level + 1:] = [None] * (len(levels) - heading.level - 1)
+        since = line.number
+
     for line in doc.lines:
         innermost = next((h for h in reversed(current) if h is not None), None)
-        if innermost is not None:
-            context[line.number] = innermost.record["id"]
+        if innermost is not None and since >= context.get(line.number, (0, ""))[0]:
+            context[line.number] = (since, innermost.record["id"])
         if line.blank:
             continue
         restated = by_subtitle.get(line.compact)
         if restated is not None and not line.is_table_row:
-            current[restated.level] = restated
-            current[restated.level + 1:] = [None] * (len(levels) - restated.level - 1)
+            enter(restated, line)
             restated.lines.append(line.number)
-            context[line.number] = restated.record["id"]
+            context[line.number] = (line.number, restated.record["id"])
             continue
         for k, (level, group) in enumerate(zip(levels, alternatives)):
             if allowed[k] is not None and line.number not in allowed[k]:
@@ -165,18 +204,23 @@ def read_headings(doc: Document, profile: Profile, found: Proposals) -> Outline:
             parent = current[k - 1] if k else None
             if k and parent is None:
                 continue
-            number = number_as_recorded(m.group("num"), level.number)
-            key = (k, parent.record["id"] if parent else None, number)
+            try:
+                n = number_value(m.group("num"))
+            except ValueError:  # a bullet: the next of its siblings
+                n = 1 + sum(1 for key in by_key if key[:2] == (k, parent.record["id"] if parent else None))
+            key = (k, parent.record["id"] if parent else None, n)
             heading = by_key.get(key)
             if heading is None:
-                n = number_value(m.group("num"))
                 record = {"id": make_id(level.id, level.kind, n, parent.record["id"] if parent else None),
                           "lines": None, "plan": profile.plan, "kind": level.kind}
                 if parent:
                     record["parent_ref"] = parent.record["id"]
-                record["number"] = number
-                record["label"] = label_of(m.group("label"), profile)
-                heading = Heading(k, record)
+                record["number"] = number_as_recorded(m.group("num"), level.number)
+                label, more = m.group("label"), []
+                if level.runs_on:
+                    label, more = _run_on(doc, line, label, patterns)
+                record["label"] = label_of(label, profile)
+                heading = Heading(k, record, more)
                 by_key[key] = heading
                 out.append(heading)
                 if level.subtitle and (sub := _subtitle(doc, line.number, patterns)):
@@ -185,11 +229,6 @@ def read_headings(doc: Document, profile: Profile, found: Proposals) -> Outline:
                     heading.lines.extend(sub[1])
                     by_subtitle[compact(sub[0])] = heading
             heading.lines.append(line.number)
-            current[k] = heading
-            current[k + 1:] = [None] * (len(levels) - k - 1)
-            context[line.number] = heading.record["id"]
+            enter(heading, line)
+            context[line.number] = (line.number, heading.record["id"])
             break
-    for heading in out:
-        heading.record["lines"] = cite(*heading.lines)
-        found.add("elements", heading.record, "headings")
-    return Outline(out, context)

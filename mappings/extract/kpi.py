@@ -11,7 +11,7 @@ import re
 from mappings.extract.headings import Outline
 from mappings.extract.labels import label_of
 from mappings.extract.profile import Profile, Reader
-from mappings.extract.proposals import Proposals, cite
+from mappings.extract.proposals import Proposals, cite, cite_in_order
 from mappings.extract.text import Document, Line
 from mappings.extract.values import number, read_cell, unit_in_label, year_of_header
 from mappings.records.normalize import compact
@@ -100,7 +100,7 @@ def read_indicators(doc: Document, profile: Profile, reader: Reader, outline: Ou
             indicator, cited = _read_row(row, line, roles, years, indicator, cited, prefix, caption,
                                          kind, profile, outline, found)
         if indicator is not None:
-            indicator["lines"] = cite(*cited)
+            indicator["lines"] = cite_in_order(*cited)
 
 
 def _read_row(row: Line, header: Line, roles, years, indicator, cited, prefix, caption, kind,
@@ -115,7 +115,7 @@ def _read_row(row: Line, header: Line, roles, years, indicator, cited, prefix, c
         return indicator, cited
     if content and number(content[0]) is None and not compact(content[0]).startswith("-"):
         if indicator is not None:
-            indicator["lines"] = cite(*cited)
+            indicator["lines"] = cite_in_order(*cited)
         label, unit = unit_in_label(content[0])
         indicator = {"id": "", "lines": None, "plan": profile.plan, "kind": kind}
         element = outline.element_at(row.number)
@@ -128,7 +128,7 @@ def _read_row(row: Line, header: Line, roles, years, indicator, cited, prefix, c
         n = len(found.of("indicators")) + 1
         indicator["id"] = f"{kind}-{n:02d}"
         found.add("indicators", indicator, "kpi")
-        cited = [header.number, row.number] + ([caption[0].number] if prefix else [])
+        cited = [caption[0].number, row.number, header.number] if prefix else [header.number, row.number]
         for (role, year), cell in zip(roles, content[1:]):
             for fields in read_cell(cell):
                 _observe(indicator, role, year, fields, [header.number, row.number])

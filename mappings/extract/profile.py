@@ -33,7 +33,8 @@ class Level(Model):
     id: str = "{parent}-{kind}-{n}"   # {n}: the number as a plain integer; {parent}: the parent's id
     number: str = "{num}"             # the number as recorded: {num} is the numbering as printed
     subtitle: bool = False            # the paragraph after the heading is its text (and restates it)
-    section: Section | None = None    # only headings inside this section
+    section: Section | list[Section] | None = None    # only headings inside these sections
+    runs_on: bool = False             # the label runs on over the next lines until it ends with 。
     cells: Literal["first", "any"] = "first"  # where a heading may stand in a table row
 
 
@@ -57,7 +58,8 @@ class Profile(Model):
     plan: str = Field(pattern=SLUG)
     org_prefix: str = Field(default="", pattern=r"^([a-z0-9-]+)?$")  # organisation ids: mito-, hitachi-
     labels: Literal["clean", "printed"] = "clean"   # clean: NFKC and PDF spacing removed (clean_label)
-    headings: list[Level] = []
+    headings: list[Level] = []          # the element hierarchy, outermost level first
+    outlines: list[list[Level]] = []    # further hierarchies of other parts of the document
     readers: list[Reader] = []
     translations: dict[str, str] = {}   # printed label → label_en
     slugs: dict[str, str] = {}          # printed label → id slug

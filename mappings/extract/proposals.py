@@ -39,3 +39,10 @@ def cite(*numbers: int) -> list[int] | int:
     """A ``lines`` value: one line as an int, several as a sorted list without repeats."""
     unique = sorted(set(numbers))
     return unique[0] if len(unique) == 1 else unique
+
+
+def cite_in_order(*numbers: int) -> list[int] | int:
+    """A ``lines`` value in the order given: a label joined from a caption and a row is checked
+    against the passage of its lines in that order (caption, row, then the header between them)."""
+    unique = list(dict.fromkeys(numbers))
+    return unique[0] if len(unique) == 1 else unique
