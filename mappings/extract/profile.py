@@ -49,6 +49,7 @@ class Reader(Model):
     columns: dict[str, str] = {}                  # records: printed header → field
     words: dict[str, dict[str, str | bool]] = {}  # records: a cell word → the fields it sets
     element_kind: ElementKind = "project"         # projects / budget-blocks: the kind of the rows
+    blank: Literal["above", "below"] = "below"    # projects: where a blank 担当課 cell takes its value
     id: str | None = None                          # id template of what the reader proposes
 
 

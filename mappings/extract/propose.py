@@ -13,8 +13,11 @@ from mappings.extract.profile import Profile, Reader
 from mappings.extract.proposals import Proposals
 from mappings.extract.text import Document
 from mappings.extract.check import check_proposals
+from mappings.extract.tables import read_records
 
-READERS = {"kpi": read_indicators}
+from mappings.extract.projects import read_projects
+
+READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects}
 
 
 def _lines(doc: Document, reader: Reader):
