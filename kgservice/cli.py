@@ -17,6 +17,7 @@ from typing import Optional
 import typer
 from kgservice.settings import Settings
 from mappings.suggest.cli import app as suggest_app
+from mappings.extract.cli import ingest
 
 OK, FAILED, USAGE, UNAVAILABLE = 0, 1, 2, 3
 
@@ -26,6 +27,7 @@ app = typer.Typer(
          "failed; 2 usage/bad input; 3 store missing/unavailable.",
 )
 app.add_typer(suggest_app, name="suggest", help="Candidate links: suggest, accept, reject, evaluate.")
+app.command("ingest", help="Draft records and a review report for a document (mappings.extract).")(ingest)
 
 
 def _settings(ctx: typer.Context) -> Settings:
