@@ -15,6 +15,8 @@ def _drop(raw: dict, field: str) -> None:
     import re
 
     parts = re.findall(r"[^.\[\]]+", field)
+    if len(parts) >= 3 and parts[-2].isdigit() and parts[-1] in ("value", "budget", "settlement"):
+        parts = parts[:-1]  # a figure not found: its whole observation or budget row goes
     node = raw
     for part in parts[:-1]:
         node = node[int(part)] if isinstance(node, list) else node[part]

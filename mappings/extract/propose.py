@@ -34,7 +34,37 @@ def propose(text: str, profile: Profile) -> Proposals:
         READERS[reader.reader](doc, profile, reader, outline, found, _lines(doc, reader))
     _translate(found, profile)
     check_proposals(found, doc, profile)
+    _unread_tables(doc, found)
     return found
+
+
+def _cited_lines(node) -> set[int]:
+    from mappings.records.schema import parse_lines
+
+    out: set[int] = set()
+    if isinstance(node, dict):
+        if node.get("lines") is not None:
+            out |= {n for a, b in parse_lines(node["lines"]) for n in range(a, b + 1)}
+        for value in node.values():
+            out |= _cited_lines(value)
+    elif isinstance(node, list):
+        for item in node:
+            out |= _cited_lines(item)
+    return out
+
+
+def _unread_tables(doc: Document, found: Proposals) -> None:
+    """Report every table (a run of tab-separated rows) none of whose rows a proposal cites."""
+    cited = _cited_lines(found.records)
+    run: list = []
+    for line in [*doc.lines, None]:
+        if line is not None and line.is_table_row:
+            run.append(line)
+            continue
+        if run and not any(r.number in cited for r in run):
+            found.miss("tables", run[0], f"a table of {len(run)} row(s) (lines {run[0].number}-{run[-1].number}) "
+                                         "that no reader read")
+        run = []
 
 
 def _translate(found: Proposals, profile: Profile) -> None:

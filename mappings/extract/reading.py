@@ -9,7 +9,7 @@ from functools import lru_cache
 def _tokenizer():
     from sudachipy import Dictionary
 
-    return Dictionary().create()
+    return Dictionary().tokenizer()
 
 
 def romaji(text: str) -> str:

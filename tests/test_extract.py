@@ -1,0 +1,146 @@
+"""The general extractor (mappings.extract): readers, profiles, the check before writing, plankg ingest,
+and the leave-one-out measurement, on the real documents of sources/."""
+
+from __future__ import annotations
+from decimal import Decimal
+from pathlib import Path
+import yaml
+import pytest
+from typer.testing import CliRunner
+from mappings.extract.measure import compare, curated, facts, measure
+from mappings.extract.profile import Profile, load_profile
+from mappings.extract.propose import propose
+from mappings.extract.proposals import Proposals
+from mappings.extract.check import check_proposals
+from mappings.extract.text import Document, from_layout
+from mappings.records.sources import load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+STRATEGY = "mito-strategy-evaluation-2022"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(ROOT / "sources")
+
+
+def _text(catalog, document):
+    return "\n".join(catalog[document].lines) + "\n"
+
+
+def _propose(catalog, document):
+    return propose(_text(catalog, document), load_profile(ROOT / "data" / document / "profile.yaml"))
+
+
+def test_kpi_block_is_read_with_expected_actual_and_status(catalog):
+    found = _propose(catalog, STRATEGY)
+    kpi = next(r for r in found.of("indicators") if r["label"] == "市内製造品出荷額 (年間)")
+    assert kpi["kind"] == "kpi" and kpi["unit"] == "百万円" and kpi["measures_refs"] == ["goal-1-policy-1"]
+    obs = {(o["role"], o["fiscal_year"]): o for o in kpi["observations"]}
+    assert obs[("target", "2024")]["value"] == Decimal("158600")
+    assert obs[("baseline", "2018")]["refers_to_fiscal_year"] == "2017"
+    assert [obs[("expected", y)]["value"] for y in ("2021", "2022", "2023")] == [151564, 153909, 156254]
+    assert (obs[("actual", "2021")]["value"], obs[("actual", "2021")]["status"], obs[("actual", "2021")]["trend"]) \
+        == (Decimal("126471"), "遅れ", "↓")
+    target = next(r for r in found.of("indicators") if r["label"] == "市民所得")
+    assert target["kind"] == "numeric-target"
+    first = target["observations"][0]
+    assert (first["value"], first["unit"], first["comparison"]) == (Decimal("0.6"), "%", "増/年")
+
+
+def test_headings_build_the_hierarchy_and_merge_repeats(catalog):
+    found = _propose(catalog, STRATEGY)
+    elements = {r["id"]: r for r in found.of("elements")}
+    policy = elements["goal-1-policy-2"]
+    # printed in a KPI cell (line 35) and again before its projects (line 56): one element, both lines
+    assert policy["parent_ref"] == "goal-1" and policy["number"] == "(2)" and policy["lines"] == [35, 56]
+    assert elements["goal-4"]["number"] == "Ⅳ"  # printed "IV"/"Ⅳ": recorded as the Roman numeral character
+
+
+def test_project_table_reads_marks_and_departments_below(catalog):
+    found = _propose(catalog, "hitachi-plan-chapter-6")
+    projects = {r["label"]: r for r in found.of("elements") if r["kind"] == "project"}
+    first = projects["コミュニティ持続のための人材育成支援事業"]
+    assert first["flags"] == ["priority", "new"] and first["parent_ref"] == "ch6-policy-1-initiative-1"
+    relisted = projects["脱炭素社会に向けた全世代型コミュニティ環境活動事業"]
+    assert relisted["flags"] == ["new", "relisted"]
+    # a blank 担当課 cell takes the department printed below it in the table (line 146)
+    assert 146 in relisted["lines"]
+    org = next(o for o in found.of("organizations") if o["id"] == relisted["responsible_refs"][0])
+    assert org["label"] == "コミュニティ推進課" and org["city"] == "082023"
+
+
+def test_record_table_reads_era_dates_and_blank_cells(catalog):
+    found = _propose(catalog, "mito-overview-2023")
+    mayors = found.of("mayors")
+    assert (mayors[0]["name"], mayors[0]["start"], mayors[0]["end"]) == ("服部正義", "1889-05", "1892-12")
+    assert mayors[-1]["in_office"] is True and "end" not in mayors[-1]
+    seal = next(s for s in found.of("systems") if s["label"] == "印鑑登録")
+    assert (seal["department"], seal["started"], seal["note"]) == ("市民課", "1986-01", "H24.7からオープン化")
+
+
+def test_a_value_not_at_its_lines_is_dropped_and_reported(catalog):
+    doc = Document.from_text(_text(catalog, STRATEGY))
+    profile = load_profile(ROOT / "data" / STRATEGY / "profile.yaml")
+    found = Proposals()
+    found.add("indicators", {"id": "kpi-x", "lines": [28, 29], "plan": "mito-strategy-2", "kind": "kpi",
+                             "label": "市内製造品出荷額 (年間)",
+                             "observations": [{"role": "target", "fiscal_year": "2024", "value": Decimal("158601")}]},
+              "test")
+    check_proposals(found, doc, profile)
+    assert found.of("indicators")[0]["observations"] == []
+    assert any("158601" in u.why for u in found.unread)
+
+
+def test_layout_text_reads_like_the_tab_separated_text(catalog):
+    lines = catalog[STRATEGY].lines[:40]
+    tabbed = "\n".join(lines) + "\n"
+    spaced = "\n".join(l.replace("\t", "    ") for l in lines) + "\n"
+    profile = load_profile(ROOT / "data" / STRATEGY / "profile.yaml")
+    assert from_layout(spaced).count("\t") > 0
+    a = facts(propose(tabbed, profile).records)
+    b = facts(propose(from_layout(spaced), profile).records)
+    numbers = {f for f in a if f[0] == "numbers"}
+    assert numbers and numbers == {f for f in b if f[0] == "numbers"}
+
+
+def test_ingest_writes_drafts_and_a_report(tmp_path):
+    from kgservice.cli import app
+
+    source = tmp_path / "plan.txt"
+    source.write_text("施策 1 地域づくり\n\n項目\t現状値 (R3)\t目標値 (R8)\n参加率\t28.9%\t35.0%\n\n"
+                      "表\t1\t2\n", encoding="utf-8")
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(yaml.safe_dump({"document": "test-plan", "city": "082015", "plan": "test-plan",
+                                       "headings": [{"kind": "policy", "pattern": "施策 {n}", "id": "policy-{n}"}],
+                                       "readers": [{"reader": "kpi"}]}, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["ingest", str(source), "--city", "082015", "--kind", "community-plan",
+                                      "--profile", str(profile), "--out", str(out), "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    indicators = yaml.safe_load((out / "indicators.yaml").read_text(encoding="utf-8"))
+    assert indicators[0]["label"] == "参加率" and indicators[0]["measures_refs"] == ["policy-1"]
+    assert [(o["role"], o["fiscal_year"], o["value"]) for o in indicators[0]["observations"]] == \
+        [("current", "2021", 28.9), ("target", "2026", 35.0)]
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| indicators | kpi | 1 |" in report and "| 6 | tables:" in report
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--city", "082016", "--kind", "community-plan"], "check digit should be 5"),
+    (["--city", "082015", "--kind", "novel"], "unknown document kind 'novel'"),
+])
+def test_ingest_bad_input_is_a_usage_error(tmp_path, args, message):
+    from kgservice.cli import app
+
+    source = tmp_path / "plan.txt"
+    source.write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(source), *args, "--document", STRATEGY, "--root", str(ROOT)])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_leave_one_out_measures_every_profiled_document():
+    results = measure(ROOT)
+    assert set(results) == {p.parent.name for p in (ROOT / "data").glob("*/profile.yaml")}
+    cur, prop, hit = results[STRATEGY][("numbers", "indicators")]
+    assert cur == hit == prop > 100  # every KPI figure of the strategy evaluation, and nothing else
