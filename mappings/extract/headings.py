@@ -130,7 +130,7 @@ class Outline:
         return self.context.get(line)
 
 
-def _sections(doc: Document, level: Level) -> set[int] | None:
+def _sections(doc: Document, level) -> set[int] | None:
     if level.section is None:
         return None
     sections = level.section if isinstance(level.section, list) else [level.section]
@@ -167,9 +167,11 @@ def read_headings(doc: Document, profile: Profile, found: Proposals) -> Outline:
 
 def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: list[Heading],
                   context: dict[int, tuple[int, str]]) -> None:
-    alternatives = [[compile_pattern(p) for p in ([lv.pattern] if isinstance(lv.pattern, str) else lv.pattern)]
+    alternatives = [[(compile_pattern(p if isinstance(p, str) else p.pattern),
+                      None if isinstance(p, str) else _sections(doc, p))
+                     for p in ([lv.pattern] if isinstance(lv.pattern, str) else lv.pattern)]
                     for lv in levels]
-    patterns = [p for group in alternatives for p in group]
+    patterns = [p for group in alternatives for p, _ in group]
     allowed = [_sections(doc, lv) for lv in levels]
     current: list[Heading | None] = [None] * len(levels)
     since: int = 0
@@ -198,7 +200,8 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
             if allowed[k] is not None and line.number not in allowed[k]:
                 continue
             cells = line.cells if level.cells == "any" else line.cells[:1]
-            m = next((m for c in cells for p in group if (m := p.match(c))), None)
+            m = next((m for c in cells for p, where in group
+                      if (where is None or line.number in where) and (m := p.match(c))), None)
             if not m or not m.group("label").strip():
                 continue
             parent = current[k - 1] if k else None

@@ -16,4 +16,5 @@ def printed_label(text: str) -> str:
 
 
 def label_of(text: str, profile) -> str:
-    return clean_label(text) if profile.labels == "clean" else printed_label(text)
+    """``text`` as the profile keeps labels (cleaned when there is no profile)."""
+    return printed_label(text) if profile is not None and profile.labels == "printed" else clean_label(text)

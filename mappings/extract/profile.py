@@ -20,6 +20,13 @@ class Section(Model):
     until: list[str] = []
 
 
+class Printing(Model):
+    """One printing of a level's headings, only inside the given sections."""
+
+    pattern: str
+    section: Section | list[Section]
+
+
 class Level(Model):
     """One level of the heading hierarchy, outermost first.
 
@@ -29,7 +36,7 @@ class Level(Model):
     """
 
     kind: ElementKind
-    pattern: str | list[str]          # several: alternative printings of the same level
+    pattern: str | list[str | Printing]  # several: alternative printings of the same level
     id: str = "{parent}-{kind}-{n}"   # {n}: the number as a plain integer; {parent}: the parent's id
     number: str = "{num}"             # the number as recorded: {num} is the numbering as printed
     subtitle: bool = False            # the paragraph after the heading is its text (and restates it)

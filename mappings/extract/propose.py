@@ -17,7 +17,10 @@ from mappings.extract.tables import read_records
 
 from mappings.extract.projects import read_projects
 
-READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects}
+from mappings.extract.statistics import read_statistics
+
+READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
+           "statistics": read_statistics}
 
 
 def _lines(doc: Document, reader: Reader):

@@ -85,13 +85,31 @@ class Document:
             out.extend(l.raw for l in self.lines[first - 1:last])
         return "\n".join(out)
 
+    @cached_property
+    def contents(self) -> set[int]:
+        """Lines of a table of contents: from a line 目次 to the first line that repeats one of it
+        (the body's first heading), so that a section is found where its text is, not in the contents."""
+        out: set[int] = set()
+        for line in self.lines:
+            if line.compact in ("目次", "目 次"):
+                seen: set[str] = set()
+                for nxt in self.lines[line.number:]:
+                    if nxt.compact and nxt.compact in seen:
+                        break
+                    seen.add(nxt.compact)
+                    out.add(nxt.number)
+                out.add(line.number)
+        return out
+
     def find(self, heading: str, start: int = 1) -> list[int]:
-        """Numbers of the lines from ``start`` on whose compact text begins with ``heading``."""
+        """Numbers of the lines from ``start`` on whose compact text begins with ``heading``
+        (outside a table of contents)."""
         key = compact(heading)
-        return [l.number for l in self.lines[start - 1:] if l.compact.startswith(key)]
+        return [l.number for l in self.lines[start - 1:]
+                if l.compact.startswith(key) and l.number not in self.contents]
 
     def span(self, start: str, until: list[str] | None = None) -> list[tuple[int, int]]:
-        """Line ranges of a section: from each line beginning with the heading ``start`` to the line
+        """Line ranges of a section: after each line beginning with the heading ``start`` to the line
         before the next one beginning with a heading of ``until`` (or with ``start`` again)."""
         ends = [compact(h) for h in (until or [])] + [compact(start)]
         ranges = []
@@ -101,7 +119,8 @@ class Document:
                 if any(line.compact.startswith(e) for e in ends if e):
                     last = line.number - 1
                     break
-            ranges.append((first, last))
+            if last > first:
+                ranges.append((first + 1, last))  # the body: the heading naming the section is not in it
         return ranges
 
     def within(self, ranges: list[tuple[int, int]] | None) -> list[Line]:
