@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Callable
 from mappings.build import pipeline as b
+from mappings.config import ProjectConfig
 
 STAGES = {  # progress message → stage that starts with it
     "reading, verifying and mapping records": "mapping",
@@ -28,12 +29,12 @@ STAGES = {  # progress message → stage that starts with it
 }
 
 
-def full(config: b.BuildConfig, progress: Callable[[str], None]) -> dict:
+def full(config: ProjectConfig, progress: Callable[[str], None]) -> dict:
     report = b.build(config, progress)
     return {"triples": report.triples, "records": report.records, "dumps_bytes": sum(report.dumps.values())}
 
 
-def query_store(config: b.BuildConfig, progress: Callable[[str], None]) -> dict:
+def query_store(config: ProjectConfig, progress: Callable[[str], None]) -> dict:
     """The build's stages without the SHACL gate and the dumps: an unvalidated store to query."""
     with b.mapped_nquads(config) as mapped:
         progress("reading, verifying and mapping records")
@@ -54,7 +55,8 @@ MODES = {"full": full, "query-store": query_store}
 def main(argv: list[str]) -> int:
     mode, corpus, ontology, out = argv[0], Path(argv[1]), Path(argv[2]), Path(argv[3])
     var = corpus / "var" / mode
-    config = b.BuildConfig(corpus / "data", corpus / "sources", ontology, var / "store", var / "dumps")
+    config = ProjectConfig(data_dir=corpus / "data", sources_dir=corpus / "sources", ontology_dir=ontology,
+                           store_path=var / "store" / "current", dumps_path=var / "dumps")
     marks: list[tuple[str, float]] = []
     started = time.monotonic()
     info = MODES[mode](config, lambda step: marks.append((STAGES.get(step, step), time.monotonic())))

@@ -45,28 +45,20 @@ def main(
     store: Optional[Path] = typer.Option(None, help="Store path (the `current` symlink). Env PLANKG_STORE_PATH."),
     dumps: Optional[Path] = typer.Option(None, help="Dumps root. Env PLANKG_DUMPS_PATH."),
     base_iri: Optional[str] = typer.Option(None, help="Base IRI of minted IRIs. Env PLANKG_BASE_IRI."),
-    root: Path = typer.Option(Path("."), help="Project root holding data/, sources/, ontology/."),
+    root: Optional[Path] = typer.Option(None, help="Project root holding data/, sources/, ontology/. Env PLANKG_ROOT."),
 ) -> None:
     try:
-        settings = Settings.from_env(store_path=store, dumps_path=dumps, base_iri=base_iri)
+        settings = Settings.from_env(root=root, store_path=store, dumps_path=dumps, base_iri=base_iri)
     except ValueError as exc:
         _fail(USAGE, f"bad settings: {exc}")
-    ctx.obj = {"settings": settings, "root": root.resolve()}  # absolute: rdflib mis-joins relative paths
-
-
-def _build_config(ctx: typer.Context):
-    from mappings.build.pipeline import BuildConfig
-
-    s, root = _settings(ctx), ctx.obj["root"]
-    return BuildConfig(root / "data", root / "sources", root / "ontology",
-                       store_root=s.store_path.parent, dumps_root=s.dumps_path, base_iri=s.base_iri)
+    ctx.obj = {"settings": settings}
 
 
 def _run_build(ctx: typer.Context) -> None:
     from mappings.build.pipeline import BuildError, build
 
     try:
-        report = build(_build_config(ctx), progress=lambda step: typer.echo(f"… {step}", err=True))
+        report = build(_settings(ctx), progress=lambda step: typer.echo(f"… {step}", err=True))
     except BuildError as exc:
         _fail(FAILED, f"build failed:\n{exc}")
     typer.echo(f"built {report.default_triples} triples (the merge of the graphs; {report.triples} in the "
@@ -153,13 +145,17 @@ def query(
     text: Optional[str] = typer.Argument(None, help="The SPARQL query (or use --file, or '-' for stdin)."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the query from this file."),
     format: Optional[str] = typer.Option(None, "--format", help=_FORMAT_HELP),
-    max_rows: int = typer.Option(0, help="Stop after this many rows/triples (0: no cap); a cut is reported on stderr."),
+    max_rows: int = typer.Option(0, help="Refuse a result of more rows/triples than this (0: no cap)."),
+    timeout: Optional[float] = typer.Option(None, help="Stop the query after this many seconds. Env "
+                                                       "PLANKG_QUERY_TIMEOUT_S."),
 ) -> None:
-    """Run a SPARQL query against the store and write the result to stdout."""
+    """Run a SPARQL query against the store and write the result to stdout (through the service's
+    engine: the same checks, dataset and deadline as /sparql, in a reader process of its own)."""
     from kgservice.request import negotiation as formats
-    from kgservice.engine.embedded import _query
+    from kgservice.engine.contract import Limits, QueryError
+    from kgservice.engine.embedded import Engine
     from kgservice.request.errors import ServiceError
-    from kgservice.engine.sparqltext import check_remote, scan
+    from kgservice.engine.sparqltext import scan
 
     if file is not None and text is not None:
         _fail(USAGE, "give the query as an argument or with --file, not both")
@@ -171,30 +167,23 @@ def query(
     elif text == "-" or text is None:
         text = sys.stdin.read()
     scanned = scan(text)
-    refusal = check_remote(text, scanned, list(_settings(ctx).service_allowlist))
-    if refusal:
-        _fail(USAGE, refusal)
-    if scanned.too_complex:  # pyoxigraph's parser would crash this process on it
-        _fail(USAGE, scanned.too_complex)
-    form = scanned.form
-    kind = {"select": "results", "ask": "results", "construct": "graph", "describe": "graph"}.get(form)
+    kind = {"select": "results", "ask": "results", "construct": "graph", "describe": "graph"}.get(scanned.form)
     try:
         fmt = formats.choose(None, [format] if format else [], kind)
     except ServiceError as exc:
         _fail(USAGE, exc.message)
-    store = _open_store(ctx)
-    import pyoxigraph as ox
-
     settings = _settings(ctx)
-    reply = _query(ox, store, {"query": text, "format": fmt.name, "union": settings.union_default_graph,
-                               "max_rows": max_rows or sys.maxsize - 1})
-    if reply[0] == "error":
-        _fail(USAGE if reply[1] == "bad_request" else UNAVAILABLE, reply[2])
-    _, body, _, _, rows, truncated = reply
-    sys.stdout.buffer.write(body)
+    engine = Engine(settings.model_copy(update={"workers": 1}))
+    engine.start()
+    try:
+        result = engine.execute(text, fmt.name, scanned=scanned,
+                                limits=Limits(max_rows or sys.maxsize, timeout or settings.query_timeout_s))
+    except QueryError as exc:
+        _fail(USAGE if exc.status < 500 else UNAVAILABLE, exc.message)
+    finally:
+        engine.close()
+    sys.stdout.buffer.write(result.body)
     sys.stdout.buffer.flush()
-    if truncated:
-        typer.echo(f"plankg: result truncated to {rows} rows (--max-rows)", err=True)
 
 
 def _open_store(ctx: typer.Context):
@@ -217,7 +206,7 @@ def validate(ctx: typer.Context) -> None:
         from mappings.build import validate as shacl_validate
     except ImportError as exc:
         _fail(UNAVAILABLE, f"the validation is not available: {exc}")
-    config = _build_config(ctx)
+    config = _settings(ctx)
     try:
         mapped, n_records = map_records(config)
         violations = shacl_validate(config, mapped)

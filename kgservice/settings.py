@@ -1,8 +1,9 @@
-"""Service settings: one pydantic model, filled from the CLI and the environment.
+"""Service settings: the project's configuration model (mappings.config) plus what only serving needs.
 
 Nothing is read at import time. ``Settings.from_env(**overrides)`` reads ``PLANKG_<FIELD>``
 variables (and plain ``PORT``, as hosting platforms set it), then applies explicit overrides
-(CLI options), so an option always beats the environment.
+(CLI options), so an option always beats the environment. The paths and the base IRI are the
+build's own fields (``mappings.config.ProjectConfig``), named once for both.
 
 Default graph choice (``union_default_graph``, default True): every fact lives in a named graph
 (``{base}graph/{document-id}``, ``…/ontology``, ``…/reference``), so a query without ``GRAPH``
@@ -13,23 +14,15 @@ parameters.
 """
 
 from __future__ import annotations
-import os
 from pathlib import Path
 from typing import Any
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
+from mappings.config import ProjectConfig
 
-ENV_PREFIX = "PLANKG_"
 
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    store_path: Path = Path("var/store/current")  # symlink to the live store directory
+class Settings(ProjectConfig):
     store_url: str | None = None  # a remote SPARQL 1.1 store (Virtuoso, Oxigraph server, Fuseki) instead
-    dumps_path: Path = Path("var/dumps")
-    sources_dir: Path = Path("sources")  # the source documents and their catalog (DCAT, /sources/)
-    queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries.routes)
-    base_iri: str = "https://plankg.org/"
+    queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     query_timeout_s: float = Field(10.0, gt=0)
@@ -58,13 +51,6 @@ class Settings(BaseModel):
     answer_cache: bool = True
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
-    @field_validator("base_iri")
-    @classmethod
-    def _base_ends_with_slash(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")) or not v.endswith(("/", "#")):
-            raise ValueError("base_iri must be an http(s) IRI ending in '/' or '#'")
-        return v
-
     @field_validator("worker_memory_mb")
     @classmethod
     def _memory_cap_workable(cls, v: int) -> int:
@@ -84,19 +70,5 @@ class Settings(BaseModel):
         return self.update_token is not None
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
-        """Settings from ``PLANKG_*`` variables (lists comma-separated) and ``PORT``; overrides win."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        if env.get("PORT"):
-            values["port"] = env["PORT"]
-        for name, field in cls.model_fields.items():
-            raw = env.get(ENV_PREFIX + name.upper())
-            if raw is None:
-                continue
-            if name in ("service_allowlist", "cors_origins"):
-                values[name] = [item.strip() for item in raw.split(",") if item.strip()]
-            else:
-                values[name] = raw
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+    def _env_extras(cls, env: dict[str, str]) -> dict[str, Any]:
+        return {"port": env["PORT"]} if env.get("PORT") else {}

@@ -31,13 +31,14 @@ WHERE { }
 
 def build_real_store(var: Path) -> Path:
     """The real graph, fully built (SHACL gate included) into ``var/store/current`` and ``var/dumps``."""
-    from mappings.build.pipeline import BuildConfig, build
+    from mappings.config import ProjectConfig
+    from mappings.build.pipeline import build
 
     # Build from a snapshot: the records may be edited while the tests run.
     snapshot = var / "snapshot"
     for part in ("data", "sources", "ontology"):
         shutil.copytree(ROOT / part, snapshot / part)
-    config = BuildConfig.at(snapshot, var=var)
+    config = ProjectConfig.at(snapshot, var=var)
     build(config)
     return config.store_path
 

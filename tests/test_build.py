@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
-from mappings.build.pipeline import BuildConfig, map_records, validate
+from mappings.config import ProjectConfig
+from mappings.build.pipeline import map_records, validate
 from mappings.mapping.context import MPLAN, NQuadsSink, canonical_decimal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ BASE = "https://plankg.org/"
 
 @pytest.fixture(scope="module")
 def mapped():
-    config = BuildConfig.at(ROOT)
+    config = ProjectConfig.at(ROOT)
     ctx, n_records = map_records(config)
     return config, ctx, n_records
 

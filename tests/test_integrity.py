@@ -38,12 +38,13 @@ def _snapshot(target: Path) -> Path:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     """Two builds of one snapshot of the records, into separate var/ directories."""
-    from mappings.build.pipeline import BuildConfig, build
+    from mappings.config import ProjectConfig
+    from mappings.build.pipeline import build
 
     snapshot = _snapshot(tmp_path_factory.mktemp("snapshot"))
     out = []
     for n in (1, 2):
-        config = BuildConfig.at(snapshot, var=tmp_path_factory.mktemp(f"var{n}"))
+        config = ProjectConfig.at(snapshot, var=tmp_path_factory.mktemp(f"var{n}"))
         report = build(config)
         out.append((config, report))
     return out

@@ -13,8 +13,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from typer.testing import CliRunner
-from mappings.suggest.cli import app
-from mappings.build.pipeline import BuildConfig, map_records
+from kgservice.cli import app
+from mappings.config import ProjectConfig
+from mappings.build.pipeline import map_records
 from mappings.mapping.candidates import map_candidates
 from mappings.mapping.context import MPLAN
 from mappings.records.files import load_records
@@ -142,7 +143,7 @@ def test_candidates_graph_has_scores_and_no_asserted_triple(tmp_path, records, p
     content["candidates"][-1] = {**content["candidates"][-1], "decision": "rejected"}
     path = tmp_path / "candidates.yaml"
     write_candidates(path, content)
-    ctx, _ = map_records(BuildConfig.at(ROOT))
+    ctx, _ = map_records(ProjectConfig.at(ROOT))
     ctx.graph("candidates").remove((None, None, None))  # the build mapped the committed file: start afresh
     assert map_candidates(ctx, path) == len(proposals) - 1
     ctx.check_references()
@@ -179,7 +180,7 @@ def test_stale_candidate_fails_the_references(tmp_path, proposals):
     cand["object"] = {**cand["object"], "ref": "element:mito-community-plan-3/no-such-element"}
     path = tmp_path / "candidates.yaml"
     write_candidates(path, {"generated_by": {}, "candidates": [cand]})
-    ctx, _ = map_records(BuildConfig.at(ROOT))
+    ctx, _ = map_records(ProjectConfig.at(ROOT))
     map_candidates(ctx, path)
     with pytest.raises(Exception, match="no-such-element"):
         ctx.check_references()
@@ -188,11 +189,11 @@ def test_stale_candidate_fails_the_references(tmp_path, proposals):
 # --- the CLI: suggest, accept, reject, evaluate --------------------------------------------------------
 
 def test_accept_moves_a_candidate_into_links_with_verified_quotes(project):
-    assert run("--root", str(project), "suggest").exit_code == 0
+    assert run("--root", str(project), "suggest", "suggest").exit_code == 0
     content = read_candidates(project / "data" / CANDIDATES)
     cand = next(c for c in content["candidates"] if c["relation"] == "measures" and "known_link" not in c)
     before = (project / "data" / LINKS).read_text(encoding="utf-8")
-    result = run("--root", str(project), "accept", cand["id"], "--confidence", "0.6", "--reason", "Checked by hand.")
+    result = run("--root", str(project), "suggest", "accept", cand["id"], "--confidence", "0.6", "--reason", "Checked by hand.")
     assert result.exit_code == 0, result.output
     after = (project / "data" / LINKS).read_text(encoding="utf-8")
     assert after.startswith(before.rstrip("\n"))  # the curated links and their comments untouched
@@ -204,36 +205,36 @@ def test_accept_moves_a_candidate_into_links_with_verified_quotes(project):
     assert link.reason_en == "Checked by hand."
     marked = {c["id"]: c for c in read_candidates(project / "data" / CANDIDATES)["candidates"]}[cand["id"]]
     assert marked["decision"] == "accepted" and marked["accepted_as"] == link.id
-    again = run("--root", str(project), "accept", cand["id"])
+    again = run("--root", str(project), "suggest", "accept", cand["id"])
     assert again.exit_code == 2 and "already accepted" in again.output
 
 
 def test_accept_refuses_related_without_a_relation_and_known_links(project):
-    run("--root", str(project), "suggest")
+    run("--root", str(project), "suggest", "suggest")
     content = read_candidates(project / "data" / CANDIDATES)
     related = next(c for c in content["candidates"] if c["relation"] == "related")
-    result = run("--root", str(project), "accept", related["id"])
+    result = run("--root", str(project), "suggest", "accept", related["id"])
     assert result.exit_code == 2 and "not a link relation" in result.output
     known = next(c for c in content["candidates"] if c.get("known_link"))
-    assert run("--root", str(project), "accept", known["id"]).exit_code == 2
-    assert run("--root", str(project), "accept", "cand-0000000000").exit_code == 2
+    assert run("--root", str(project), "suggest", "accept", known["id"]).exit_code == 2
+    assert run("--root", str(project), "suggest", "accept", "cand-0000000000").exit_code == 2
     before = (project / "data" / LINKS).read_text(encoding="utf-8")
     assert before == (ROOT / "data" / LINKS).read_text(encoding="utf-8")
 
 
 def test_reject_is_remembered(project):
-    run("--root", str(project), "suggest")
+    run("--root", str(project), "suggest", "suggest")
     path = project / "data" / CANDIDATES
     cand = read_candidates(path)["candidates"][0]
-    assert run("--root", str(project), "reject", cand["id"]).exit_code == 0
-    assert run("--root", str(project), "suggest").exit_code == 0
+    assert run("--root", str(project), "suggest", "reject", cand["id"]).exit_code == 0
+    assert run("--root", str(project), "suggest", "suggest").exit_code == 0
     entries = [c for c in read_candidates(path)["candidates"] if c["id"] == cand["id"]]
     assert len(entries) == 1 and entries[0]["decision"] == "rejected"  # kept, not proposed again
-    assert "rejected 1" in run("--root", str(project), "suggest").output
+    assert "rejected 1" in run("--root", str(project), "suggest", "suggest").output
 
 
 def test_evaluate_prints_precision_recall_table(project):
-    result = run("--root", str(project), "evaluate")
+    result = run("--root", str(project), "suggest", "evaluate")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "| top-k | threshold | proposals | curated found | relation right | precision | recall | F1 |" in out

@@ -3,7 +3,8 @@
 from __future__ import annotations
 from pathlib import Path
 import pytest
-from mappings.build.pipeline import BuildConfig, map_records
+from mappings.config import ProjectConfig
+from mappings.build.pipeline import map_records
 from mappings.records.files import load_records
 from mappings.records.sources import load_catalog, verify_city_code
 from bench.synthetic import generate, municipalities
@@ -62,7 +63,8 @@ def test_a_wrong_value_fails_the_source_line_check(corpus, tmp_path):
 
 
 def test_records_go_through_the_mapping(corpus):
-    config = BuildConfig(corpus / "data", corpus / "sources", ROOT / "ontology", corpus / "store", corpus / "dumps")
+    config = ProjectConfig(data_dir=corpus / "data", sources_dir=corpus / "sources", ontology_dir=ROOT / "ontology",
+                           store_path=corpus / "store" / "current", dumps_path=corpus / "dumps")
     ctx, n_records = map_records(config)
     assert n_records == len(load_records(corpus / "data").records)
     graphs = {str(g.identifier) for g in ctx.dataset.graphs()}
@@ -115,7 +117,8 @@ def test_every_named_query_answers_rows_on_the_corpus_with_its_stand_ins(tmp_pat
 
     corpus = tmp_path / "n10"  # questions across cities (an area shared by 3) need more than two
     generate(10, SEED, corpus)
-    config = BuildConfig(corpus / "data", corpus / "sources", ROOT / "ontology", corpus / "store", corpus / "dumps")
+    config = ProjectConfig(data_dir=corpus / "data", sources_dir=corpus / "sources", ontology_dir=ROOT / "ontology",
+                           store_path=corpus / "store" / "current", dumps_path=corpus / "dumps")
     ctx, _ = map_records(config)
     store = ox.Store()
     store.bulk_load(ctx.dataset.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS)

@@ -10,7 +10,8 @@ import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
-from mappings.build.pipeline import BuildConfig, map_records
+from mappings.config import ProjectConfig
+from mappings.build.pipeline import map_records
 from mappings.mapping.context import MPLAN
 from mappings.build.validate import SH, ShaclViolation, load_shapes, validate_graph
 
@@ -22,7 +23,7 @@ ID = BASE + "id/"
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    ctx, _ = map_records(BuildConfig.at(ROOT))
+    ctx, _ = map_records(ProjectConfig.at(ROOT))
     return ctx.dataset
 
 

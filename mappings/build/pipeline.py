@@ -5,7 +5,7 @@ Nothing is replaced unless every step passes: the store and the dumps are
 written into new directories and switched in with an atomic rename of a
 symlink, so a failed or killed build leaves the served store as it was.
 
-    >>> report = build(BuildConfig.at(Path(".")))          # doctest: +SKIP
+    >>> report = build(ProjectConfig.at(Path(".")))          # doctest: +SKIP
     >>> report.triples_per_graph["https://plankg.org/graph/reference"]  # doctest: +SKIP
 """
 
@@ -27,7 +27,8 @@ from typing import Callable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
-from mappings.build import merge
+from mappings.build import jsonld, merge
+from mappings.config import ProjectConfig
 from mappings.mapping.candidates import map_candidates
 from mappings.mapping.context import MappingContext, NQuadsSink
 from mappings.mapping.documents import map_cities, map_documents
@@ -45,8 +46,6 @@ from mappings.mapping.statistics import map_statistics
 from mappings.build.validate import ShaclViolation, validate_graph
 from mappings.records.verify import check_all
 
-DEFAULT_BASE = "https://plankg.org/"
-
 # Dump file name → pyoxigraph format; the dataset formats hold the named graphs, Turtle the default
 # graph (their merge: each triple once).
 DUMPS = {
@@ -60,29 +59,6 @@ GRAPH_FILE_BUFFER = 64 << 20  # bytes of per-graph dump lines held before they a
 
 class BuildError(RuntimeError):
     """The build stopped; the message names the record, focus node or shape at fault."""
-
-
-@dataclass(frozen=True)
-class BuildConfig:
-    data_dir: Path
-    sources_dir: Path
-    ontology_dir: Path
-    store_root: Path      # holds build-* directories and the `current` symlink
-    dumps_root: Path      # likewise for dumps
-    base_iri: str = DEFAULT_BASE
-
-    @classmethod
-    def at(cls, root: Path, base_iri: str = DEFAULT_BASE, var: Path | None = None) -> BuildConfig:
-        var = var or root / "var"
-        return cls(root / "data", root / "sources", root / "ontology", var / "store", var / "dumps", base_iri)
-
-    @property
-    def store_path(self) -> Path:
-        return self.store_root / "current"
-
-    @property
-    def dumps_path(self) -> Path:
-        return self.dumps_root / "current"
 
 
 @dataclass
@@ -114,7 +90,7 @@ class BuildReport:
 Progress = Callable[[str], None]
 
 
-def map_records(config: BuildConfig, sink: NQuadsSink | None = None) -> tuple[MappingContext, int]:
+def map_records(config: ProjectConfig, sink: NQuadsSink | None = None) -> tuple[MappingContext, int]:
     """Read, verify and map every record (into an rdflib Dataset, or written to ``sink``);
     raises BuildError naming what is wrong."""
     try:
@@ -154,7 +130,7 @@ def load_ontology(ctx: MappingContext, ontology_dir: Path) -> None:
                 g.add(triple)
 
 
-def validate(config: BuildConfig, ctx: MappingContext | None = None) -> list[ShaclViolation]:
+def validate(config: ProjectConfig, ctx: MappingContext | None = None) -> list[ShaclViolation]:
     """SHACL violations of the mapped graph (empty when it conforms)."""
     if ctx is None:
         ctx, _ = map_records(config)
@@ -164,7 +140,7 @@ def validate(config: BuildConfig, ctx: MappingContext | None = None) -> list[Sha
     return validate_graph(nquads, store, config.ontology_dir / "shapes.ttl")
 
 
-def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildReport:
+def build(config: ProjectConfig, progress: Progress = lambda _: None) -> BuildReport:
     """The whole build; on any failure nothing served is touched."""
     started = time.monotonic()
     with mapped_nquads(config) as mapped:  # the graph streams through this file: never all in rdflib
@@ -187,7 +163,7 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
     _write_report(report, dumps_dir)
     del store  # flush and close before the switch
     switch(config.store_root, store_dir)
-    switch(config.dumps_root, dumps_dir)
+    switch(config.dumps_path, dumps_dir)
     report.store_path = config.store_path
     report.seconds = time.monotonic() - started
     return report
@@ -196,20 +172,20 @@ def build(config: BuildConfig, progress: Progress = lambda _: None) -> BuildRepo
 # --- the stages of the build, in order ----------------------------------------------
 
 @contextmanager
-def mapped_nquads(config: BuildConfig) -> Iterator[Path]:
+def mapped_nquads(config: ProjectConfig) -> Iterator[Path]:
     """A scratch N-Quads file beside the stores (same disk), removed on leaving."""
     config.store_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".mapped-", dir=config.store_root) as tmp:
         yield Path(tmp) / "mapped.nq"
 
 
-def map_to_nquads(config: BuildConfig, mapped: Path) -> tuple[MappingContext, int]:
+def map_to_nquads(config: ProjectConfig, mapped: Path) -> tuple[MappingContext, int]:
     """Every record mapped and written to ``mapped``; the context keeps the origin of each node."""
     with mapped.open("w", encoding="utf-8") as out:
         return map_records(config, NQuadsSink(out))
 
 
-def load_store(config: BuildConfig, mapped: Path) -> tuple[ox.Store, Path]:
+def load_store(config: ProjectConfig, mapped: Path) -> tuple[ox.Store, Path]:
     """A new on-disk store in a new build directory, bulk-loaded from ``mapped``."""
     store_dir = _new_dir(config.store_root)
     store = ox.Store(str(store_dir))
@@ -217,7 +193,7 @@ def load_store(config: BuildConfig, mapped: Path) -> tuple[ox.Store, Path]:
     return store, store_dir
 
 
-def shacl_violations(config: BuildConfig, mapped: Path, store: ox.Store) -> list[ShaclViolation]:
+def shacl_violations(config: ProjectConfig, mapped: Path, store: ox.Store) -> list[ShaclViolation]:
     """The SHACL gate over the mapped quads (``mapped`` and ``store`` hold the same)."""
     return validate_graph(mapped.read_text(encoding="utf-8"), store, config.ontology_dir / "shapes.ttl")
 
@@ -247,23 +223,25 @@ def add_statistics(report: BuildReport, store: ox.Store, base_iri: str) -> None:
     report.void = _void_statistics(store, base_iri)
 
 
-def write_dumps(store: ox.Store, config: BuildConfig) -> Path:
+def write_dumps(store: ox.Store, config: ProjectConfig) -> Path:
     """Every dump format (and its gzip) and one N-Quads file per named graph, in a new dumps directory.
     Each is streamed to its file: no dump is held in memory."""
-    dumps_dir = _new_dir(config.dumps_root)
+    dumps_dir = _new_dir(config.dumps_path)
     with ThreadPoolExecutor(max_workers=1) as gzipping:  # zlib lets go of the GIL: compress on the other core
-        compressed = [gzipping.submit(_gzip_file, path) for path in _dump_files(store, dumps_dir)]
+        compressed = [gzipping.submit(_gzip_file, path) for path in _dump_files(store, dumps_dir, config)]
         _write_graph_files(store, dumps_dir / "plankg.nq", config.base_iri)
         for done in compressed:
             done.result()  # a failed write fails the build
     return dumps_dir
 
 
-def _dump_files(store: ox.Store, dumps_dir: Path) -> Iterator[Path]:
+def _dump_files(store: ox.Store, dumps_dir: Path, config: ProjectConfig) -> Iterator[Path]:
     """Each file of DUMPS as soon as it is written: the named graphs, or the default graph (the merge)."""
     for name, fmt in DUMPS.items():
         path = dumps_dir / name
-        if fmt == ox.RdfFormat.N_QUADS:
+        if fmt == ox.RdfFormat.JSON_LD:  # compacted against the published context, with @type
+            jsonld.write_dump(store, path, config.ontology_dir, config.base_iri)
+        elif fmt == ox.RdfFormat.N_QUADS:
             _write_stable_nquads(store, path)  # identical bytes for identical data
         elif fmt.supports_datasets:
             ox.serialize(merge.named_quads(store), output=str(path), format=fmt)

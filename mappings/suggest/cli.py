@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Optional
 import typer
+from mappings.config import ProjectConfig
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -28,18 +29,17 @@ def _fail(code: int, message: str) -> None:
 
 
 @app.callback()
-def main(ctx: typer.Context,
-         root: Optional[Path] = typer.Option(None, help="Project root holding data/ and sources/ "
-                                                        "(default: the main CLI's --root, else .).")) -> None:
+def main(ctx: typer.Context) -> None:
+    # The main CLI hands over its settings (a ProjectConfig: --root, PLANKG_ROOT, …); alone, the environment.
     parent = ctx.obj if isinstance(ctx.obj, dict) else {}
-    resolved = (root or parent.get("root") or Path(".")).resolve()
-    if not (resolved / "data").is_dir():
-        _fail(USAGE, f"no data/ under {resolved} (use --root)")
-    ctx.obj = {**parent, "suggest_root": resolved}
+    config = parent.get("settings") or ProjectConfig.from_env()
+    if not config.data_dir.is_dir():
+        _fail(USAGE, f"no records folder at {config.data_dir} (plankg --root, or PLANKG_DATA_DIR)")
+    ctx.obj = {**parent, "settings": config}
 
 
-def _root(ctx: typer.Context) -> Path:
-    return ctx.obj["suggest_root"]
+def _config(ctx: typer.Context) -> ProjectConfig:
+    return ctx.obj["settings"]
 
 
 @app.command("suggest")
@@ -52,7 +52,7 @@ def suggest_cmd(
     from mappings.records.schema import RecordError
     from mappings.suggest.suggester import CANDIDATES, Params, regenerate
 
-    data = _root(ctx) / "data"
+    data = _config(ctx).data_dir
     try:
         content = regenerate(data, Params(top_k=top_k, threshold=threshold))
     except RecordError as exc:
@@ -86,9 +86,9 @@ def accept(
         value = Decimal(confidence)
     except InvalidOperation:
         _fail(USAGE, f"--confidence must be a number, got {confidence!r}")
-    root = _root(ctx)
+    config = _config(ctx)
     try:
-        link = do_accept(root / "data", root / "sources", candidate, value, reason, relation)
+        link = do_accept(config.data_dir, config.sources_dir, candidate, value, reason, relation)
     except KeyError:
         _fail(USAGE, f"no candidate {candidate} in data/linkage/candidates.yaml")
     except ValueError as exc:
@@ -105,7 +105,7 @@ def reject(ctx: typer.Context,
     from mappings.suggest.suggester import reject as do_reject
 
     try:
-        do_reject(_root(ctx) / "data", candidate)
+        do_reject(_config(ctx).data_dir, candidate)
     except KeyError:
         _fail(USAGE, f"no candidate {candidate} in data/linkage/candidates.yaml")
     except ValueError as exc:
@@ -119,7 +119,7 @@ def evaluate(ctx: typer.Context) -> None:
     from mappings.records.files import load_records
     from mappings.suggest.suggester import build_model, evaluate as do_evaluate, format_table, gold_ranks, measures_hits
 
-    records = load_records(_root(ctx) / "data")
+    records = load_records(_config(ctx).data_dir)
     model = build_model(records)
     rows, findable, total = do_evaluate(records, model=model)
     typer.echo(f"curated links: {total}; findable (both ends elements/indicators of different plans with no "
