@@ -207,9 +207,12 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
             parent = current[k - 1] if k else None
             if k and parent is None:
                 continue
+            printed_number = m.groupdict().get("num")
             try:
-                n = number_value(m.group("num"))
-            except ValueError:  # a bullet: the next of its siblings
+                n = number_value(printed_number) if printed_number else 0
+            except ValueError:
+                n = 0
+            if not n:  # a bullet or an unnumbered heading (【事業名 …】): the next of its siblings
                 n = 1 + sum(1 for key in by_key if key[:2] == (k, parent.record["id"] if parent else None))
             key = (k, parent.record["id"] if parent else None, n)
             heading = by_key.get(key)
@@ -218,7 +221,8 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
                           "lines": None, "plan": profile.plan, "kind": level.kind}
                 if parent:
                     record["parent_ref"] = parent.record["id"]
-                record["number"] = number_as_recorded(m.group("num"), level.number)
+                if printed_number:
+                    record["number"] = number_as_recorded(printed_number, level.number)
                 label, more = m.group("label"), []
                 if level.runs_on:
                     label, more = _run_on(doc, line, label, patterns)

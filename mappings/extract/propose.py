@@ -19,8 +19,10 @@ from mappings.extract.projects import read_projects
 
 from mappings.extract.statistics import read_statistics
 
+from mappings.extract.blocks import read_blocks
+
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
-           "statistics": read_statistics}
+           "statistics": read_statistics, "budget-blocks": read_blocks}
 
 
 def _lines(doc: Document, reader: Reader):
