@@ -105,7 +105,7 @@ def test_layout_text_reads_like_the_tab_separated_text(catalog):
 
 
 def test_ingest_writes_drafts_and_a_report(tmp_path):
-    from kgservice.cli import app
+    from mappings.extract.cli import app  # `plankg ingest` is this command (kgservice.cli registers it)
 
     source = tmp_path / "plan.txt"
     source.write_text("施策 1 地域づくり\n\n項目\t現状値 (R3)\t目標値 (R8)\n参加率\t28.9%\t35.0%\n\n"
@@ -115,7 +115,7 @@ def test_ingest_writes_drafts_and_a_report(tmp_path):
                                        "headings": [{"kind": "policy", "pattern": "施策 {n}", "id": "policy-{n}"}],
                                        "readers": [{"reader": "kpi"}]}, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["ingest", str(source), "--city", "082015", "--kind", "community-plan",
+    result = CliRunner().invoke(app, [str(source), "--city", "082015", "--kind", "community-plan",
                                       "--profile", str(profile), "--out", str(out), "--root", str(ROOT)])
     assert result.exit_code == 0, result.output
     indicators = yaml.safe_load((out / "indicators.yaml").read_text(encoding="utf-8"))
@@ -131,11 +131,11 @@ def test_ingest_writes_drafts_and_a_report(tmp_path):
     (["--city", "082015", "--kind", "novel"], "unknown document kind 'novel'"),
 ])
 def test_ingest_bad_input_is_a_usage_error(tmp_path, args, message):
-    from kgservice.cli import app
+    from mappings.extract.cli import app
 
     source = tmp_path / "plan.txt"
     source.write_text("x\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["ingest", str(source), *args, "--document", STRATEGY, "--root", str(ROOT)])
+    result = CliRunner().invoke(app, [str(source), *args, "--document", STRATEGY, "--root", str(ROOT)])
     assert result.exit_code == 2 and message in result.output
 
 
