@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 import pytest
 from conftest_backends import OX_PORT, VIRT_HTTP, VIRT_MAX_ROWS, XSD, rows_of, run_script
+from kgservice.engine.contract import Limits
 from kgservice.engine.embedded import Engine, QueryError
 from kgservice.named_queries.registry import load_queries
 from kgservice.engine.remote import RemoteEngine, Target
@@ -87,7 +88,7 @@ def test_named_query_answers_identically_on_the_remote_backends(engines, name, b
         assert set(remote.body.splitlines()) == set(embedded.body.splitlines())
     else:
         assert rows_of(remote.body) == rows_of(embedded.body)
-    assert not remote.truncated
+    assert remote.row_count == embedded.row_count
 
 
 def test_every_named_query_has_answers_to_compare(engines):
@@ -126,18 +127,26 @@ def test_reload_from_scratch_does_not_duplicate_blank_nodes(oxigraph_load, graph
     assert report.batches_skipped == 0 and report.graphs == graph["counts"]
 
 
-def test_virtuoso_row_cap_is_reported_as_truncation(engines, graph):
-    assert sum(graph["counts"].values()) > VIRT_MAX_ROWS
-    result = engines["virtuoso"].execute("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "json")
-    assert result.row_count == VIRT_MAX_ROWS
-    assert result.truncated is True
-    embedded = engines["embedded"].execute("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", "json")
-    # the embedded store answers up to its own cap (settings.max_rows), past Virtuoso's
-    assert embedded.row_count == min(sum(graph["counts"].values()), embedded_cap(engines)) > VIRT_MAX_ROWS
+def test_virtuoso_row_cap_is_refused_never_passed_on(engines, graph):
+    """Virtuoso cuts at its ResultSetMaxRows silently: the service refuses the answer (rows may be
+    missing); the embedded store answers every row when its own cap allows, and refuses past it."""
+    query = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    total = sum(graph["counts"].values())
+    assert total > VIRT_MAX_ROWS
+    with pytest.raises(QueryError) as exc:
+        engines["virtuoso"].execute(query, "json")
+    assert exc.value.kind == "too_many_rows" and str(VIRT_MAX_ROWS) in exc.value.message
+    assert engines["embedded"].execute(query, "json", limits=Limits(total, 30)).row_count == total
+    with pytest.raises(QueryError) as exc:
+        engines["embedded"].execute(query, "json", limits=Limits(total - 1, 30))
+    assert exc.value.kind == "too_many_rows"
 
 
-def embedded_cap(engines) -> int:
-    return engines["embedded"].settings.max_rows
+def test_base_iri_on_the_remote(engines):
+    """The protocol has no base parameter: the remote engine declares BASE before the query."""
+    for name in ("embedded", "oxigraph"):
+        result = engines[name].execute("SELECT ?x WHERE { BIND(<s> AS ?x) }", "json", base_iri="https://plankg.org/sparql")
+        assert json.loads(result.body)["results"]["bindings"] == [{"x": {"type": "uri", "value": "https://plankg.org/s"}}]
 
 
 def test_virtuoso_json_is_standard_sparql_json(engines):

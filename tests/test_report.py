@@ -365,7 +365,7 @@ class StoreEngine:
             subs[ox.Variable(name)] = quad.object
         result = self.store.query(query, substitutions=subs, **query_options(self.store))
         body = result.serialize(format=ox.QueryResultsFormat.JSON)
-        return EngineResult(body, "application/sparql-results+json", "select", None, False)
+        return EngineResult(body, "application/sparql-results+json", "select", None)
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,9 @@ STATUS: dict[str, int] = {
     "timeout": 503,
     # A query that needed more memory than its reader may map (settings.worker_memory_mb): likewise.
     "memory_limit": 503,
+    # A result over the row cap (settings.max_rows): refused whole, never cut (kgservice.engine.contract).
+    # The request is understood but not carried out as asked: the client must narrow or page the query.
+    "too_many_rows": 422,
 }
 
 
