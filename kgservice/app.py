@@ -2,7 +2,8 @@
 
 The Engine (reader pool) starts with the app's lifespan and stops with it; ``app.state.settings``
 and ``app.state.engine`` are the shared state every router uses. Routers: the SPARQL protocol
-(kgservice.protocol.query), updates and the Graph Store Protocol (kgservice.protocol.update),
+(kgservice.protocol.query), updates (kgservice.protocol.update, through /sparql) and the Graph Store Protocol
+(kgservice.protocol.graph_store),
 named queries, open data (DCAT, VoID, dumps), audit reports, the query page and the linked-data
 pages (each a module with a ``router`` and optionally ``install(app)`` run at creation).
 
@@ -22,9 +23,9 @@ from kgservice.named_queries import routes as named_queries
 from kgservice.opendata import routes as opendata
 from kgservice.pages import linked_data as pages
 from kgservice.protocol import query as protocol
-from kgservice.pages import query_page
+from kgservice.pages import home, query_page
 from kgservice.report import routes as report_routes
-from kgservice.protocol import update as updates
+from kgservice.protocol import graph_store
 from kgservice.engine.embedded import Engine
 from kgservice.request.head import HeadAsGet
 from kgservice.engine.remote import RemoteEngine
@@ -34,7 +35,7 @@ log = logging.getLogger("kgservice")
 
 # Each module has a `router`, and may have `install(app)` run at creation (so a bad named query
 # fails at start, not at the first request).
-SURFACES = (protocol, updates, named_queries, opendata, report_routes, query_page, pages)
+SURFACES = (protocol, graph_store, named_queries, opendata, report_routes, query_page, pages, home)
 EXPOSED_HEADERS = ["X-Result-Truncated", "X-Result-Max-Rows", "X-Result-Rows", "Warning", "Retry-After",
                    "Location", "WWW-Authenticate"]
 

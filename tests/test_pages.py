@@ -3,6 +3,7 @@ HTML for browsers, Turtle / JSON-LD / N-Triples / RDF/XML by Accept, suffix and 
 and the home page."""
 
 from __future__ import annotations
+import re
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
@@ -129,6 +130,25 @@ def test_home_page(real_http):
                  'href="/id/document/mito-overview-2023"', 'href="/id/city/082015"'):
         assert link in r.text
     assert "水戸市第6次総合計画" in r.text
+
+
+def test_home_page_browses_city_plan_structure(real_http):
+    """Cities by local government code, each with its plans and their top-level elements in order."""
+    page = real_http.get("/", headers={"Accept": BROWSER}).text
+    sections = re.findall(r'<section class="city" id="city-(\d+)">(.*?)</section>', page, re.S)
+    assert [code for code, _ in sections] == ["082015", "082023", "082368"]
+    mito = dict(sections)["082015"]
+    # the strategy's four basic goals (data/mito-strategy-evaluation-2022) under the strategy, I–IV in order
+    strategy = re.search(r'href="/id/plan/mito-strategy-2">.*?</details>', mito, re.S).group(0)
+    goals = re.findall(r'href="/id/plan/mito-strategy-2/(goal-\d)"', strategy)
+    assert goals == ["goal-1", "goal-2", "goal-3", "goal-4"]
+    assert "基本目標" in strategy and "report" in strategy
+    # plans with recorded elements come before the ones only mentioned; every plan is Mito's own
+    assert mito.index("水戸市まち・ひと・しごと創生総合戦略(第2次)") < mito.index("Plans the documents mention")
+    assert "/id/plan/hitachi-" not in mito and "/id/plan/omitama-" not in mito
+    # the city's source documents are listed under it
+    assert 'href="/id/document/mito-strategy-evaluation-2022"' in mito
+    assert 'href="/id/document/hitachi-plan-chapter-6"' in dict(sections)["082023"]
 
 
 def test_head_on_a_page_has_the_get_headers_and_no_body(real_http):

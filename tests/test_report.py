@@ -1,4 +1,4 @@
-"""The audit-trail report (kgservice.report.trail, kgservice.report.routes) on the graph built from the real records.
+"""The audit-trail report (kgservice.report: gather, charts, render, routes) on the graph built from the real records.
 
 The expectations are read from the records (data/mito-strategy-evaluation-2022/*.yaml) and the
 source text (sources/), so the report is checked against what the document prints: every KPI of
@@ -23,8 +23,10 @@ from fastapi.testclient import TestClient
 from kgservice.request import errors
 from kgservice.engine.embedded import EngineResult
 from mappings.build.merge import query_options
-from kgservice.report.trail import (CSV_COLUMNS, ReportError, gather, indicator_chart, render_csv, render_html,
-                              store_select)
+from kgservice.report.charts import indicator_chart
+from kgservice.report.gather import gather, store_select
+from kgservice.report.model import ReportError
+from kgservice.report.render import CSV_COLUMNS, render_csv, render_html
 from kgservice.report.routes import router
 from kgservice.settings import Settings
 
@@ -355,7 +357,7 @@ class StoreEngine:
         self.store = store
         self.calls: list[dict] = []
 
-    def execute(self, query: str, result_format: str, *, substitutions=None, default_graph_uris=None,
+    def execute(self, query: str, result_format: str, *, scanned=None, substitutions=None, default_graph_uris=None,
                 named_graph_uris=None) -> EngineResult:
         assert result_format == "json"
         self.calls.append(dict(substitutions or {}))

@@ -19,7 +19,14 @@ def merged_update(update: str) -> tuple[str, int]:
     toks = tokens(update)
     if toks and toks[-1].kind == "punct" and toks[-1].text == ";":  # a trailing ";" is allowed once
         update = update[:toks[-1].offset]
-    return f"{UNMERGE} ;\n{update}\n;\n{MERGE}", 1
+    # The update's leading PREFIX/BASE go first: pyoxigraph 0.5.13 refuses a prologue after ";"
+    # (SPARQL 1.1 allows one per operation). UNMERGE and MERGE use neither prefixes nor relative IRIs.
+    i = 0
+    while i < len(toks) and ((toks[i].keyword == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri")
+                             or (toks[i].keyword == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri")):
+        i += 3 if toks[i].keyword == "PREFIX" else 2
+    split = toks[i].offset if i < len(toks) else len(update)
+    return f"{update[:split]}{UNMERGE} ;\n{update[split:]}\n;\n{MERGE}", 1
 
 
 def graph_store_update(op: str, graph: str, triples: Iterable[ox.Triple] = ()) -> str:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
-from kgservice.pages.linked_data import base_iri, render, sparql_prefixes
+from kgservice.pages.html import base_iri, render, sparql_prefixes
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}

@@ -1,43 +1,40 @@
-"""SPARQL 1.1 Update (``POST /sparql``) and the Graph Store Protocol (``/store``), token-protected.
+"""SPARQL 1.1 Update over the protocol (``POST /sparql`` with ``update=…`` or an
+``application/sparql-update`` body), token-protected; ``authorize`` also guards the Graph Store
+Protocol's writes (kgservice.protocol.graph_store).
 
 Off by default: with no ``update_token`` configured every write is 403 (``forbidden``). With a token,
 a write needs ``Authorization: Bearer <token>``: none → 401 with ``WWW-Authenticate: Bearer``; a
 wrong one → 403. Tokens are compared with ``hmac.compare_digest`` and never logged (the setting is a
-SecretStr). Reads of ``/store`` (GET/HEAD) are public, like queries.
+SecretStr).
 
-Every write goes through the Engine's single writer (readers stop, one process writes, readers
-re-open — see kgservice.engine.embedded), so a later query sees the change. The graph is rebuilt from the
-records by ``plankg build``; a write here lasts until the next build.
+Base IRI: relative IRIs of an update resolve against the endpoint's URL under the configured base
+(kgservice.request.base), as in queries.
 
-The default graph is the merge of the named graphs plus what is written to it (mappings.build.merge); each
-write is applied as one SPARQL Update request that takes the merge out of the default graph, applies
-the write and derives the merge again. So a write sees and changes the default graph as it always
-did — its own triples, which queries see beside the named graphs' — and no triple of two graphs is
-ever counted twice. ``GET /store?default`` answers the default graph queries see (the merge and the
-default graph's own triples); ``DELETE /store?default`` removes its own triples (the merge stays: it is
-the named graphs'). A store built before the merge existed answers its own unnamed graph, as before.
+Dataset: ``using-graph-uri`` and ``using-named-graph-uri`` (repeatable) give every DELETE/INSERT
+operation of the request the dataset its WHERE reads, as if each had those ``USING``/``USING NAMED``
+clauses (SPARQL 1.1 Protocol); with a ``USING``, ``USING NAMED`` or ``WITH`` in the request itself
+they are a 400 (the protocol forbids both at once). Operations without WHERE (INSERT DATA, CLEAR…)
+are unaffected.
 
-Graph Store Protocol at ``/store``: ``?graph=<IRI>`` or ``?default``; GET/HEAD (conneg over the RDF formats), PUT (replace:
-201 when the graph is new, 204 otherwise), POST (merge: 201/204 likewise), DELETE (204, or 404 when
-the graph does not exist). GET without a graph gives the whole dataset (N-Quads or TriG). A POST
-without a graph (server-named graph creation) is not offered: 400.
+Every write goes through the engine's single writer (kgservice.engine.embedded), so a later query sees
+the change. The graph is rebuilt from the records by ``plankg build``; a write lasts until then.
 """
 
 from __future__ import annotations
 import hmac
 import logging
-from urllib.parse import quote
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
-from kgservice.request import negotiation as formats
 from kgservice.engine.embedded import get_engine
+from kgservice.engine.sparqltext import tokens
+from kgservice.request.base import endpoint_iri
 from kgservice.request.errors import ServiceError
+from kgservice.request.params import Params, values
 
 log = logging.getLogger("kgservice.protocol.update")
-router = APIRouter()
 
-GSP_ALLOW = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
+USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
 
 def authorize(request: Request) -> None:
@@ -56,104 +53,76 @@ def authorize(request: Request) -> None:
                            headers={"WWW-Authenticate": 'Bearer realm="plankg", error="invalid_token"'})
 
 
-async def run_update(request: Request, params: list[tuple[str, str]]) -> Response:
+async def run_update(request: Request, params: Params) -> Response:
     """POST /sparql with an update (form field or application/sparql-update body)."""
     authorize(request)
-    update = next(v for k, v in params if k == "update")
+    update = values(params, "update")[0]
     if not update.strip():
         raise ServiceError("bad_request", "the update is empty")
-    using = [v for k, v in params if k in ("using-graph-uri", "using-named-graph-uri")]
-    if using:
-        # pyoxigraph's update() takes no dataset arguments; rather than ignore them, refuse.
-        raise ServiceError("bad_request", "using-graph-uri/using-named-graph-uri are not supported: "
-                           "write USING/USING NAMED in the update")
-    await run_in_threadpool(get_engine(request).write, {"op": "update", "update": update})
+    using, using_named = (values(params, name) for name in USING_PARAMS)
+    for iri in using + using_named:
+        check_graph_iri(iri)
+    if using or using_named:
+        update = with_dataset(update, using, using_named)
+    engine = get_engine(request)
+    await run_in_threadpool(engine.update, update, base_iri=endpoint_iri(request.app.state.settings))
     return Response(status_code=204)
 
 
-def _target(request: Request, *, allow_dataset: bool) -> str | None:
-    """The graph a GSP request addresses: an IRI, "default", or None (the whole dataset)."""
-    from kgservice.protocol.query import url_params
+def check_graph_iri(iri: str) -> str:
+    try:
+        return ox.NamedNode(iri).value
+    except ValueError as exc:
+        raise ServiceError("bad_request", f"invalid graph IRI {iri!r}: {exc}") from None
 
-    params = url_params(request)
-    keys = [k for k, _ in params]
-    unknown = sorted(set(keys) - {"graph", "default", "format"})
-    if unknown:
-        raise ServiceError("bad_request", f"unexpected parameter {unknown[0]!r}; use graph=<IRI> or default")
-    graphs = [v for k, v in params if k == "graph"]
-    if len(graphs) > 1 or (graphs and "default" in keys) or keys.count("default") > 1:
-        raise ServiceError("bad_request", "name exactly one graph: graph=<IRI> or default")
-    if graphs:
-        try:
-            node = ox.NamedNode(graphs[0])
-        except ValueError as exc:
-            raise ServiceError("bad_request", f"invalid graph IRI {graphs[0]!r}: {exc}") from None
-        return node.value
-    if "default" in keys:
-        return "default"
-    if not allow_dataset:
-        raise ServiceError("bad_request", "name the graph: graph=<IRI> or default")
+
+def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
+    """``update`` with ``USING <g>``/``USING NAMED <g>`` before the WHERE of each DELETE/INSERT
+    operation; ``DELETE WHERE { P }`` (which takes no USING) becomes ``DELETE { P } USING … WHERE { P }``."""
+    clauses = "".join(f"USING <{g}> " for g in using) + "".join(f"USING NAMED <{g}> " for g in using_named)
+    toks = tokens(update)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in text order
+    depth, in_modify, i = 0, False, 0
+    while i < len(toks):
+        tok, kw = toks[i], toks[i].keyword
+        if tok.kind == "punct" and tok.text in "{([":
+            depth += 1
+        elif tok.kind == "punct" and tok.text in "})]":
+            depth -= 1
+        elif depth == 0 and kw in ("USING", "WITH"):
+            raise ServiceError("bad_request", f"the update has a {kw} clause and the request has "
+                               "using-graph-uri/using-named-graph-uri: give the dataset one way only")
+        elif depth == 0 and tok.kind == "punct" and tok.text == ";":
+            in_modify = False
+        elif depth == 0 and kw in ("DELETE", "INSERT") and i + 1 < len(toks):
+            after = toks[i + 1].keyword
+            if kw == "DELETE" and after == "WHERE":
+                end = _group_end(toks, i + 2)
+                if end is None:
+                    return update  # unbalanced: let the parser report it at its own position
+                pattern = update[toks[i + 2].offset:end]
+                edits.append((toks[i + 1].offset, end, f"{pattern} {clauses}WHERE {pattern}"))
+            elif after != "DATA":
+                in_modify = True
+        elif depth == 0 and kw == "WHERE" and in_modify:
+            edits.append((tok.offset, tok.offset, clauses))
+            in_modify = False
+        i += 1
+    for start, end, text in reversed(edits):
+        update = update[:start] + text + update[end:]
+    return update
+
+
+def _group_end(toks: list, i: int) -> int | None:
+    """The offset just past the ``{ … }`` group opening at token ``i``, or None."""
+    if i >= len(toks) or toks[i].text != "{":
+        return None
+    depth = 0
+    for tok in toks[i:]:
+        if tok.kind == "punct" and tok.text in "{([":
+            depth += 1
+        elif tok.kind == "punct" and tok.text in "})]":
+            depth -= 1
+            if depth == 0:
+                return tok.offset + 1
     return None
-
-
-def _payload_format(request: Request) -> str:
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    for fmt in formats.formats_of("graph"):
-        if ctype == fmt.media_type or ctype in fmt.aliases:
-            return fmt.name
-    raise ServiceError("unsupported_media_type",
-                       f"unsupported Content-Type {ctype or '(none)'!r} for RDF data; use one of "
-                       + ", ".join(f.media_type for f in formats.formats_of("graph")))
-
-
-@router.api_route("/store", methods=["GET", "HEAD"])
-async def store_get(request: Request) -> Response:
-    graph = _target(request, allow_dataset=True)
-    fmt_values = [v for k, v in request.query_params.multi_items() if k == "format"]
-    if graph is None and not fmt_values:
-        offers = {f.media_type: f for f in formats.formats_of("graph") if f.name in ("nquads", "trig")}
-        picked = formats.negotiate(request.headers.get("accept"), offers)
-        if picked is None:
-            raise ServiceError("not_acceptable", "the whole dataset is served as application/n-quads or application/trig")
-        fmt = offers[picked]
-    else:
-        fmt = formats.choose(request.headers.get("accept"), fmt_values, "graph")
-    result = await run_in_threadpool(get_engine(request).dump, graph, fmt.name)
-    return Response(result.body, media_type=fmt.content_type, headers={"Vary": "Accept"})
-
-
-async def _write(request: Request, op: str) -> Response:
-    from kgservice.protocol.query import read_body
-
-    graph = _target(request, allow_dataset=False)
-    authorize(request)
-    req: dict = {"op": op, "graph": graph}
-    if op in ("put", "post"):
-        req["format"] = _payload_format(request)
-        req["data"] = await read_body(request)
-        req["base_iri"] = None if graph == "default" else graph
-    outcome = await run_in_threadpool(get_engine(request).write, req)
-    if outcome.get("created"):
-        location = "/store?" + ("default" if graph == "default" else "graph=" + quote(graph, safe=""))
-        return Response(status_code=201, headers={"Location": location})
-    return Response(status_code=204)
-
-
-@router.put("/store")
-async def store_put(request: Request) -> Response:
-    return await _write(request, "put")
-
-
-@router.post("/store")
-async def store_post(request: Request) -> Response:
-    return await _write(request, "post")
-
-
-@router.delete("/store")
-async def store_delete(request: Request) -> Response:
-    return await _write(request, "delete")
-
-
-@router.options("/store")
-async def store_options() -> Response:
-    return Response(status_code=204, headers={"Allow": GSP_ALLOW})

@@ -1,4 +1,4 @@
-"""HTTP route of the audit-trail report (kgservice.report.trail).
+"""HTTP route of the audit-trail report (gathered by kgservice.report.gather, written by kgservice.report.render).
 
 ``GET /reports/trail?iri=<goal, plan or city IRI>[&format=html|csv]``: a printable HTML page, or CSV
 (one row per item) when ``format=csv`` or the Accept header prefers ``text/csv``. The IRI may also
@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
-from kgservice.report.trail import ReportError, engine_select, gather, render_csv, render_html
+from kgservice.report.gather import engine_select, gather
+from kgservice.report.model import ReportError
+from kgservice.report.render import render_csv, render_html
 
 router = APIRouter()
 
