@@ -82,15 +82,43 @@ def build_cmd(
     """Verify and map the records, validate with SHACL, load a new store and switch it in."""
     _run_build(ctx)
     if target:
-        from kgservice.engine.load_remote import LoadError, load
+        _load(ctx, target)
 
-        s = _settings(ctx)
-        try:
-            report = load(target, s.dumps_path / "current" / "plankg.nq", base_iri=s.base_iri,
-                          progress=lambda step: typer.echo(f"… {step}", err=True))
-        except LoadError as exc:
-            _fail(FAILED, f"loading {target} failed: {exc}")
-        typer.echo(f"loaded and verified {report}", err=True)
+
+def _load(ctx: typer.Context, target: str, dump: Path | None = None, **options) -> None:
+    from kgservice.engine.load_remote import LoadError, load
+    from kgservice.engine.target import Target
+
+    s = _settings(ctx)
+    password = s.remote_password.get_secret_value() if s.remote_password else None
+    try:
+        remote = Target.from_url(target, flavour=options.pop("flavour", None), username=s.remote_user,
+                                 password=password)
+        report = load(remote, dump or s.dumps_current / "plankg.nq", base_iri=s.base_iri,
+                      progress=lambda step: typer.echo(f"… {step}", err=True), **options)
+    except LoadError as exc:
+        _fail(FAILED, f"loading {target} failed: {exc}")
+    except ValueError as exc:
+        _fail(USAGE, f"bad target {target}: {exc}")
+    total = sum(report.graphs.values())
+    typer.echo(f"{total} triples in {len(report.graphs)} graphs and their merge ({report.default_triples} distinct "
+               f"triples) verified on {report.target} ({report.batches_sent} batches sent, "
+               f"{report.batches_skipped} done before, {report.seconds:.1f} s)", err=True)
+
+
+@app.command("load")
+def load_cmd(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="Query endpoint URL, credentials as user:password@ or PLANKG_REMOTE_USER/"
+                                           "PLANKG_REMOTE_PASSWORD (e.g. http://dba:PASSWORD@127.0.0.1:8890/sparql)."),
+    dump: Optional[Path] = typer.Option(None, help="N-Quads dump [the current build's plankg.nq]."),
+    state: Optional[Path] = typer.Option(None, help="Progress file [DUMP.load-state.json]."),
+    batch_size: int = typer.Option(5000, min=1, help="Triples per Graph Store request."),
+    flavour: Optional[str] = typer.Option(None, help="virtuoso, oxigraph, fuseki or generic [from the URL]."),
+    prune: bool = typer.Option(False, help="Delete graphs under {base}graph/ that the dump does not hold."),
+) -> None:
+    """Load the built graph into a remote SPARQL store (batched, resumable), then verify every graph's count."""
+    _load(ctx, target, dump, state_path=state, batch_size=batch_size, flavour=flavour, prune=prune)
 
 
 @app.command()

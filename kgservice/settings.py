@@ -22,6 +22,9 @@ from mappings.config import ProjectConfig
 
 class Settings(ProjectConfig):
     store_url: str | None = None  # a remote SPARQL 1.1 store (Virtuoso, Oxigraph server, Fuseki) instead
+    # Credentials of the remote store for loading it (``plankg load``); also accepted as user:password@ in the URL.
+    remote_user: str | None = None
+    remote_password: SecretStr | None = None
     queries_dir: Path = Path("queries")  # named queries (kgservice.named_queries)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
@@ -50,6 +53,10 @@ class Settings(ProjectConfig):
     # query (ETag/304 stay) — for measuring query latency, or to spend no memory on answers.
     answer_cache: bool = True
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    # The catalog's contact point (vcard:hasEmail, vcard:hasURL): the documents give no address, so an
+    # operator names one; without a URL the contact points at the service's home page.
+    contact_email: str | None = None
+    contact_url: str | None = None
 
     @field_validator("worker_memory_mb")
     @classmethod

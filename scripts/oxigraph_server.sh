@@ -8,7 +8,7 @@
 #
 # Idempotent: `start` on a running server only reports it. Binds 127.0.0.1 only. Routes: /query,
 # /update, /store (Graph Store Protocol). A query without FROM/GRAPH reads the server's own default
-# graph, which `python -m kgservice.engine.load_remote` fills with the merge of the named graphs (each triple
+# graph, which `plankg load` fills with the merge of the named graphs (each triple
 # once, as in the embedded store: kgservice.engine.merge). `--union-default-graph` is never passed: Oxigraph
 # 0.5.13 counts a triple of two graphs twice in that union, and it would add the named graphs to the merge.
 #

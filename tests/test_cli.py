@@ -54,11 +54,14 @@ def test_query_from_file_and_stdin(store, tmp_path):
     assert r.exit_code == 0 and r.stdout.splitlines()[1] == str(FIXTURE_TRIPLES)
 
 
-def test_query_max_rows_reports_the_cut(store):
+def test_query_max_rows_refuses_never_cuts(store):
+    """Over --max-rows the query is refused (exit 2, nothing on stdout); at the exact count it answers."""
     r = run("--store", str(store), "query", "SELECT * WHERE { ?s ?p ?o }", "--format", "tsv", "--max-rows", "5")
-    assert r.exit_code == 0
-    assert len(r.stdout.splitlines()) == 6
-    assert "truncated to 5 rows" in r.stderr
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "more than 5 rows" in r.stderr
+    r = run("--store", str(store), "query", "SELECT * WHERE { ?s ?p ?o }", "--format", "tsv",
+            "--max-rows", str(FIXTURE_TRIPLES))
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == FIXTURE_TRIPLES + 1
 
 
 @pytest.mark.parametrize("args", [
@@ -159,3 +162,23 @@ def test_settings_from_env_options_win_and_token_hidden():
     assert defaults.answer_cache
     with pytest.raises(ValueError):
         Settings.from_env({"PLANKG_BASE_IRI": "plankg.org"})
+
+
+def test_one_configuration_for_build_and_service(tmp_path):
+    """The build reads the service's own settings: --root moves data/, sources/, ontology/ and var/ together;
+    an explicit path or PLANKG_* variable still wins for its one field."""
+    s = Settings.from_env({"PLANKG_ROOT": str(tmp_path), "PLANKG_DUMPS_PATH": str(tmp_path / "elsewhere")})
+    assert (s.data_dir, s.sources_dir, s.ontology_dir) == (tmp_path / "data", tmp_path / "sources", tmp_path / "ontology")
+    assert s.store_path == tmp_path / "var" / "store" / "current" and s.store_root == tmp_path / "var" / "store"
+    assert s.dumps_path == tmp_path / "elsewhere" and s.dumps_current == tmp_path / "elsewhere" / "current"
+    assert Settings.from_env({"PLANKG_ROOT": str(tmp_path)}, root=ROOT).data_dir == ROOT / "data"
+
+
+def test_load_names_the_unreachable_target_and_refuses_a_non_http_one(tmp_path):
+    dump = tmp_path / "plankg.nq"
+    dump.write_text('<https://plankg.org/id/city/082015> <http://www.w3.org/2000/01/rdf-schema#label> "水戸市"@ja '
+                    '<https://plankg.org/graph/reference> .\n', encoding="utf-8")
+    refused = run("load", "http://127.0.0.1:9/sparql", "--flavour", "oxigraph", "--dump", str(dump))
+    assert refused.exit_code == 1 and "http://127.0.0.1:9" in refused.output and "Connection refused" in refused.output
+    bad = run("load", "ftp://example.org/sparql", "--dump", str(dump))
+    assert bad.exit_code == 2 and "not an http(s) URL" in bad.output

@@ -1,7 +1,7 @@
 """Load the built graph into a remote SPARQL store (Virtuoso, Oxigraph server, Fuseki) and verify it.
 
-    python -m kgservice.engine.load_remote --target http://dba:dba@127.0.0.1:8890/sparql
-    python -m kgservice.engine.load_remote --target http://127.0.0.1:7878 --dump var/dumps/current/plankg.nq
+    plankg load http://dba:dba@127.0.0.1:8890/sparql
+    plankg load http://127.0.0.1:7878 --dump var/dumps/current/plankg.nq
 
 The N-Quads dump is read and grouped by named graph; each graph goes over the Graph Store Protocol
 in batches of ``batch_size`` triples: Virtuoso ``/sparql-graph-crud-auth?graph-uri=…`` with Digest
@@ -26,11 +26,9 @@ deletes them: a graph dropped from the build would otherwise stay visible in the
 """
 
 from __future__ import annotations
-import argparse
 import hashlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -203,36 +201,3 @@ def load(target: str | Target, dump: Path, *, state_path: Path | None = None, ba
     engine.close()
     report.seconds = time.monotonic() - started
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kgservice.engine.load_remote", description=__doc__.split("\n")[0])
-    parser.add_argument("--target", required=True,
-                        help="query endpoint URL, credentials as user:password@ (e.g. "
-                             "http://dba:PASSWORD@127.0.0.1:8890/sparql, http://127.0.0.1:7878)")
-    parser.add_argument("--dump", type=Path, default=Path("var/dumps/current/plankg.nq"))
-    parser.add_argument("--state", type=Path, default=None, help="progress file [DUMP.load-state.json]")
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
-    parser.add_argument("--flavour", choices=["virtuoso", "oxigraph", "fuseki", "generic"], default=None)
-    parser.add_argument("--base-iri", default=os.environ.get("PLANKG_BASE_IRI", "https://plankg.org/"))
-    parser.add_argument("--prune", action="store_true", help="delete graphs under {base}graph/ not in the dump")
-    args = parser.parse_args(argv)
-    user = os.environ.get("PLANKG_REMOTE_USER")
-    password = os.environ.get("PLANKG_REMOTE_PASSWORD")
-    target = Target.from_url(args.target, flavour=args.flavour, username=user, password=password)
-    try:
-        report = load(target, args.dump, state_path=args.state, batch_size=args.batch_size,
-                      base_iri=args.base_iri, prune=args.prune,
-                      progress=lambda m: print(m, file=sys.stderr))
-    except LoadError as exc:
-        print(f"load failed: {exc}", file=sys.stderr)
-        return 1
-    total = sum(report.graphs.values())
-    print(f"{total} triples in {len(report.graphs)} graphs and their merge ({report.default_triples} distinct "
-          f"triples) verified on {report.target} "
-          f"({report.batches_sent} batches sent, {report.batches_skipped} done before, {report.seconds:.1f} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
