@@ -230,7 +230,8 @@ SCHEMES = {
     "indicator-kind": typing.get_args(records.IndicatorKind),
     "observation-role": typing.get_args(records.ObservationRole),
     "organization-kind": typing.get_args(records.OrganizationKind),
-    "document-kind": typing.get_args(sources.DocumentKind),
+    # the code list is the source of document kinds (mappings.records.sources.document_kinds): each is used
+    "document-kind": tuple({s.meta.kind for s in sources.load_catalog(ROOT / "sources").values()}),
     "municipality-kind": typing.get_args(records.City.model_fields["kind"].annotation),
     "progress-status": ("on-track", "roughly-on-track", "delayed"),
     "agreement-kind": ("sister-city", "friendship-city", "international-sister-city", "friendly-exchange-city"),

@@ -27,15 +27,14 @@ def ingest(
     from mappings.extract.profile import load_profile
     from mappings.extract.propose import propose
     from mappings.extract.reading_source import read_source
-    from mappings.extract.kinds import document_kinds
     from mappings.extract.write import report, write_drafts
-    from mappings.records.sources import verify_city_code
+    from mappings.records.sources import document_kinds, verify_city_code
 
     try:
         verify_city_code(city)
     except ValueError as exc:
         _fail(USAGE, str(exc))
-    kinds = document_kinds(root / "ontology" / "codelists.ttl")
+    kinds = document_kinds((root / "ontology" / "codelists.ttl").resolve())
     if kind not in kinds:
         _fail(USAGE, f"unknown document kind {kind!r}: one of {', '.join(sorted(kinds))} (ontology/codelists.ttl)")
     if profile is None:

@@ -3,20 +3,25 @@
 from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
 from pydantic import Field
 from mappings.records.schema import CITY_CODE, SLUG, YEAR, Model, RecordError
 from mappings.records.files import load_yaml, validate_model
 
-DocumentKind = Literal[
-    "administrative-overview-chapter",
-    "strategy-evaluation",
-    "comprehensive-plan-chapter",
-    "later-basic-plan-sections",
-    "community-plan",
-]
+DOCUMENT_KIND_SCHEME = "https://plankg.org/def/code/document-kind"
+
+
+@lru_cache(maxsize=8)
+def document_kinds(codelists: Path) -> frozenset[str]:
+    """The document kinds: notations of the SKOS code list code:document-kind in ``codelists``
+    (ontology/codelists.ttl), so that a new kind is a code list entry, not a change of code."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    graph = Graph().parse(codelists, format="turtle")
+    return frozenset(str(graph.value(c, SKOS.notation))
+                     for c in graph.subjects(SKOS.inScheme, URIRef(DOCUMENT_KIND_SCHEME)))
 
 
 def check_digit(code5: str) -> str:
@@ -55,7 +60,7 @@ class SourceDocument(Model):
     title: str
     title_en: str
     publisher: str
-    kind: DocumentKind
+    kind: str = Field(pattern=SLUG)  # a notation of code:document-kind (document_kinds)
     period_start: str = Field(pattern=YEAR)
     period_end: str = Field(pattern=YEAR)
     period_note: str | None = None
@@ -90,13 +95,22 @@ class Source:
         return "\n".join(out)
 
 
-def load_catalog(sources_dir: Path) -> dict[str, Source]:
-    """The catalog by document id; codes and files are checked here."""
+def load_catalog(sources_dir: Path, codelists: Path | None = None) -> dict[str, Source]:
+    """The catalog by document id; codes, kinds and files are checked here.
+
+    Kinds are checked against ``codelists`` (default: ontology/codelists.ttl beside ``sources_dir``,
+    when there is one).
+    """
     path = sources_dir / "catalog.yaml"
     raw = load_yaml(path) or []
+    codelists = codelists or sources_dir.parent / "ontology" / "codelists.ttl"
+    kinds = document_kinds(codelists.resolve()) if codelists.is_file() else None
     catalog: dict[str, Source] = {}
     for index, item in enumerate(raw):
         meta = validate_model(SourceDocument, item, path, index)
+        if kinds is not None and meta.kind not in kinds:
+            raise RecordError(f"{path}:{item['__line__']}: document kind '{meta.kind}' is not in the code list "
+                              f"code:document-kind of {codelists} (one of {', '.join(sorted(kinds))})")
         try:
             verify_city_code(meta.city_code)
         except ValueError as exc:
