@@ -429,16 +429,18 @@ def write_report(results: dict, md: Path, plot_dir: Path) -> None:
     except Exception as exc:  # noqa: BLE001 - a plot must not lose the tables of a long run
         print(f"plots failed: {exc}", file=sys.stderr)
         made = []
-    md.write_text(render(results, made) + _soak_section(md), encoding="utf-8")
+    md.write_text(render(results, made) + _kept_section(md, "soak") + _kept_section(md, "extract"),
+                  encoding="utf-8")
 
 
-def _soak_section(md: Path) -> str:
-    """The soak runner's block (bench/soak.py writes it between its markers): kept across rewrites."""
+def _kept_section(md: Path, name: str) -> str:
+    """A block another command writes between its markers (bench/soak.py: soak; python -m
+    mappings.extract.measure --write: extract): kept across rewrites."""
     text = md.read_text(encoding="utf-8") if md.exists() else ""
-    start, end = text.find("<!-- soak:start -->"), text.find("<!-- soak:end -->")
+    start, end = text.find(f"<!-- {name}:start -->"), text.find(f"<!-- {name}:end -->")
     if start < 0 or end < 0:
         return ""
-    return "\n" + text[start:end + len("<!-- soak:end -->")] + "\n"
+    return "\n" + text[start:end + len(f"<!-- {name}:end -->")] + "\n"
 
 
 if __name__ == "__main__":

@@ -149,9 +149,42 @@ def table(results) -> str:
     return "\n".join(rows)
 
 
+SECTION_START, SECTION_END = "<!-- extract:start -->", "<!-- extract:end -->"
+COMMAND = "python -m mappings.extract.measure"
+NOTE = """Each cell: recall / precision (matched/curated, proposed). Facts compared without ids: a number or
+date with its record's label and its observation's role and year; a label as printed; a department or
+a parent as the label it points to. No corrections applied, no document-specific code: the readers of
+mappings/extract/ with each document's data/<document>/profile.yaml."""
+
+
+def section(results) -> str:
+    return (f"{SECTION_START}\n## Extraction: leave-one-out (mappings.extract)\n\nPrinted by `{COMMAND}`; "
+            f"written here by `{COMMAND} --write BENCHMARKS.md`.\n{NOTE}\n\n{table(results)}\n{SECTION_END}\n")
+
+
+def write_section(md: Path, results) -> None:
+    """Replace (or append) this command's block of ``md``, between its markers."""
+    text = md.read_text(encoding="utf-8") if md.exists() else ""
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    block = section(results)
+    if start >= 0 and end >= 0:
+        text = text[:start] + block + text[end + len(SECTION_END) + 1:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    md.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
-    root = Path(argv[0]) if argv else Path(".")
-    print(table(measure(root)))
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", nargs="?", default=".", type=Path, help="project root (data/, sources/)")
+    parser.add_argument("--write", type=Path, help="also write the table into this Markdown file")
+    args = parser.parse_args(argv)
+    results = measure(args.root)
+    print(table(results))
+    if args.write:
+        write_section(args.write, results)
     return 0
 
 
