@@ -5,9 +5,10 @@ import gzip
 import httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, RDF
 
 
+BASE = "https://plankg.org/"
 VOID = Namespace("http://rdfs.org/ns/void#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DOCUMENTS = ["hitachi-plan-chapter-6", "mito-community-plan-3", "mito-overview-2023",
@@ -59,13 +60,67 @@ def test_mito_community_plan_dataset_values(catalog):
     assert "水戸市コミュニティ推進計画（第3次）" in {str(t) for t in catalog.objects(ds, DCTERMS.title)}
 
 
-def test_data_service_points_at_the_live_endpoint(catalog, real_server):
+def test_data_service_is_the_endpoint_under_the_base_iri(catalog, real_server):
     service = catalog.value(None, RDF.type, DCAT.DataService)
     endpoint = str(catalog.value(service, DCAT.endpointURL))
-    assert endpoint == real_server.endpoint
+    assert endpoint == BASE + "sparql"  # where the service is published; the test server answers it locally
     assert len(set(catalog.objects(service, DCAT.servesDataset))) == len(DOCUMENTS) + 1
-    r = httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(real_server.url + "/" + endpoint.removeprefix(BASE), params={"query": "ASK { ?s ?p ?o }"},
+                  headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_iris_come_from_the_base_iri_never_from_the_host_header(real_http):
+    """Regression: the catalog was built from the request's Host (`Host: data.example.org` gave
+    http://data.example.org/catalog), so a harvester's identifiers changed with the proxy in front."""
+    for path in ("/catalog", "/.well-known/void", "/dumps/"):
+        r = real_http.get(path, headers={"Host": "data.example.org", "Accept": "text/turtle"})
+        assert r.status_code == 200, r.text
+        assert "data.example.org" not in r.text and "127.0.0.1" not in r.text, path
+    g = Graph().parse(data=real_http.get("/catalog", headers={"Host": "data.example.org"}).text, format="turtle")
+    assert set(g.subjects(RDF.type, DCAT.Catalog)) == {URIRef(BASE + "catalog")}
+    assert all(str(d).startswith(BASE + "catalog#dataset-") for d in g.subjects(RDF.type, DCAT.Dataset))
+    assert all(str(u).startswith(BASE + "dumps/") for u in g.objects(None, DCAT.downloadURL))
+
+
+def test_publishers_are_the_cities_of_the_graph(catalog):
+    """Regression: each document's publisher was a …/catalog#publisher-… hash; now it is the city's own
+    IRI (the document's dct:publisher in the graph) with the graph's types and names."""
+    cities = {"hitachi-plan-chapter-6": ("082023", "日立市", "Hitachi"), "mito-community-plan-3": ("082015", "水戸市", "Mito"),
+              "mito-overview-2023": ("082015", "水戸市", "Mito"), "mito-strategy-evaluation-2022": ("082015", "水戸市", "Mito"),
+              "omitama-later-basic-plan-sections": ("082368", "小美玉市", "Omitama")}
+    for doc, (code, ja, en) in cities.items():
+        ds = URIRef(f"{BASE}catalog#dataset-{doc}")
+        publisher = catalog.value(ds, DCTERMS.publisher)
+        assert publisher == URIRef(f"{BASE}id/city/{code}"), doc
+        assert {FOAF.Agent, ORG.FormalOrganization, URIRef("https://plankg.org/def/mplan#LocalGovernment")} <= set(
+            catalog.objects(publisher, RDF.type))
+        assert {(str(n), n.language) for n in catalog.objects(publisher, FOAF.name)} == {(ja, "ja"), (en, "en")}
+        assert catalog.value(ds, DCAT.landingPage) == URIRef(f"{BASE}graph/{doc}")
+
+
+def test_dumps_carry_the_media_type_of_their_content(catalog):
+    """Regression: the gzipped dumps were typed application/gzip, so Turtle could not be told from N-Quads."""
+    iana = "https://www.iana.org/assignments/media-types/"
+    expected = {"plankg.nq": "application/n-quads", "plankg.trig": "application/trig", "plankg.ttl": "text/turtle",
+                "plankg.jsonld": "application/ld+json"}
+    seen = set()
+    for dist in catalog.subjects(RDF.type, DCAT.Distribution):
+        name = str(catalog.value(dist, DCTERMS.title))
+        stem = name.removesuffix(".gz")
+        if stem in expected:
+            seen.add(name)
+            assert catalog.value(dist, DCAT.mediaType) == URIRef(iana + expected[stem]), name
+            compress = catalog.value(dist, DCAT.compressFormat)
+            assert compress == (URIRef(iana + "application/gzip") if name.endswith(".gz") else None), name
+    assert seen == set(expected) | {n + ".gz" for n in expected}
+
+
+def test_the_jsonld_context_is_served(real_http):
+    r = real_http.get("/ns/context/v1.jsonld")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    context = r.json()["@context"]
+    assert context["mplan"] == "https://plankg.org/def/mplan#" and context["id"] == BASE + "id/"
 
 
 def test_catalog_by_content_negotiation(real_http):

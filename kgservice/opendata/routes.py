@@ -2,13 +2,17 @@
 
 - ``GET /catalog`` — DCAT 3 (Turtle, JSON-LD, RDF/XML… by content negotiation or ``format``)
 - ``GET /.well-known/void`` — VoID with a subset per named graph and linksets
+- ``GET /ns/context/v1.jsonld`` — the JSON-LD context of the /id/ pages and the JSON-LD dump
+  (ontology/context/v1.jsonld; a new version gets a new path, so a document's context never changes)
 - ``GET /dumps/`` — the list of dump files (JSON)
 - ``GET /dumps/{name}`` — a dump, with ETag (its SHA-256) and Last-Modified; ``If-None-Match`` /
   ``If-Modified-Since`` answer 304. Names are matched against the files of the current dump
   directory, never joined into a path, so nothing outside it can be named.
 
-The catalog and VoID are built from the build's report (``report.json`` beside the dumps) and
-the source catalog, and cached per dump directory: a rebuild is seen at the next request.
+The catalog and VoID are built from the build's report (``report.json`` beside the dumps), the
+source catalog and what the graph says of each document's publisher (kgservice.opendata.facts, read
+once per dump directory: a rebuild is seen at the next request). Their IRIs come from
+``settings.base_iri``, never from the request's Host.
 """
 
 from __future__ import annotations
@@ -16,14 +20,19 @@ import hashlib
 import json
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph
-from kgservice.opendata.catalog import CatalogContext, catalog_graph, media_type, void_graph
+from rdflib.namespace import FOAF
+from kgservice.named_queries.registry import PROJECT_ROOT, NamedQuery, load_query_file
+from kgservice.opendata.catalog import Agent, CatalogContext, Contact, DatasetFacts, catalog_graph, media_type
+from kgservice.opendata.facts import dataset_facts, history
+from kgservice.opendata.void import void_graph
 from kgservice.request.errors import ServiceError
 from kgservice.request.negotiation import choose
+from mappings.build.jsonld import CONTEXT_FILE, CONTEXT_PATH
 from mappings.records.sources import load_catalog
 
 router = APIRouter(tags=["open data"])
@@ -39,7 +48,7 @@ def _dumps_dir(request: Request) -> Path:
 
 
 def _public_url(request: Request) -> str:
-    return str(request.base_url)
+    return request.app.state.settings.base_iri
 
 
 @lru_cache(maxsize=8)
@@ -50,10 +59,47 @@ def _report(dumps_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _context(request: Request) -> CatalogContext:
+@cache
+def _query(name: str) -> NamedQuery:
+    return load_query_file(PROJECT_ROOT / "queries" / "catalog" / f"{name}.rq")
+
+
+async def _select(request: Request, name: str) -> list[dict[str, dict]]:
+    from kgservice.engine.embedded import QueryError, get_engine
+
+    query = _query(name)
+    try:
+        result = await get_engine(request).aexecute(query.text, "json", scanned=query.scanned)
+    except QueryError as e:
+        raise ServiceError(e.kind, e.message, status=e.status) from None
+    return json.loads(result.body)["results"]["bindings"]
+
+
+_FACTS: dict[tuple, tuple[dict[str, DatasetFacts], DatasetFacts]] = {}  # by (dump directory, base IRI)
+
+
+async def _context(request: Request) -> CatalogContext:
     settings = request.app.state.settings
     documents = [s.meta for s in load_catalog(Path(settings.sources_dir)).values()]
-    return CatalogContext(documents, _report(_dumps_dir(request)), _public_url(request), settings.base_iri)
+    dumps_dir = _dumps_dir(request)
+    report = _report(dumps_dir)
+    key = (dumps_dir, settings.base_iri, settings.data_dir, settings.sources_dir)
+    if key not in _FACTS:
+        rows = await _select(request, "publishers")
+        try:
+            facts = dataset_facts(documents, rows, Path(settings.data_dir), Path(settings.sources_dir))
+        except LookupError as e:
+            raise ServiceError("unavailable", f"{e}: rebuild the store (`plankg build`)") from None
+        issued, modified = history([Path(settings.data_dir), Path(settings.sources_dir), Path(settings.ontology_dir)])
+        project = Agent(settings.base_iri + "catalog#publisher", {"en": "plankg maintainers", "ja": "plankg 保守担当"},
+                        (str(FOAF.Organization),))
+        if len(_FACTS) >= 8:
+            _FACTS.clear()
+        _FACTS[key] = facts, DatasetFacts(project, {}, issued, modified)
+    facts, whole = _FACTS[key]
+    contact = Contact({"en": "plankg maintainers", "ja": "plankg 保守担当"},
+                      settings.contact_url or settings.base_iri, settings.contact_email)
+    return CatalogContext(documents, report, settings.base_iri, facts, whole, contact)
 
 
 def _graph_response(request: Request, graph: Graph, format_values: list[str]) -> Response:
@@ -66,17 +112,26 @@ def _graph_response(request: Request, graph: Graph, format_values: list[str]) ->
 
 
 @router.get("/catalog", summary="DCAT 3 catalog of the datasets, distributions and the SPARQL service")
-def catalog(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002 - protocol name
-    return _graph_response(request, catalog_graph(_context(request)), format or [])
+async def catalog(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002 - protocol name
+    return _graph_response(request, catalog_graph(await _context(request)), format or [])
 
 
 @router.get("/.well-known/void", summary="VoID description of the dataset")
-def void(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002
-    ctx = _context(request)
+async def void(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002
+    ctx = await _context(request)
     counts = ctx.report.get("instances_per_class", {})
     stats = ctx.report.get("void", {})
     graph = void_graph(ctx, counts, stats.get("properties", {}), stats.get("entities", 0), stats.get("links", {}))
     return _graph_response(request, graph, format or [])
+
+
+@router.get("/" + CONTEXT_PATH, summary="The JSON-LD context (version 1) of the /id/ pages and the JSON-LD dump")
+def jsonld_context(request: Request) -> FileResponse:
+    path = Path(request.app.state.settings.ontology_dir) / CONTEXT_FILE
+    if not path.is_file():
+        raise ServiceError("not_found", f"no JSON-LD context at {CONTEXT_FILE} in the ontology folder")
+    return FileResponse(path, media_type="application/ld+json",
+                        headers={"Cache-Control": "public, max-age=86400", "Access-Control-Allow-Origin": "*"})
 
 
 @router.get("/dumps/", summary="The dump files of the current build")
