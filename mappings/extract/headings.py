@@ -93,6 +93,7 @@ class Heading:
     record: dict
     lines: list[int] = field(default_factory=list)
     subtitle: str | None = None
+    proposed: bool = True
 
 
 def make_id(template: str, kind: str, n: int, parent: str | None) -> str:
@@ -160,8 +161,9 @@ def read_headings(doc: Document, profile: Profile, found: Proposals) -> Outline:
         if levels:
             _read_outline(doc, profile, levels, headings, context)
     for heading in headings:
-        heading.record["lines"] = cite(*heading.lines)
-        found.add("elements", heading.record, "headings")
+        if heading.proposed:
+            heading.record["lines"] = cite(*heading.lines)
+            found.add("elements", heading.record, "headings")
     return Outline(headings, {line: ident for line, (_, ident) in context.items()})
 
 
@@ -185,7 +187,7 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
         since = line.number
 
     for line in doc.lines:
-        innermost = next((h for h in reversed(current) if h is not None), None)
+        innermost = next((h for h in reversed(current) if h is not None and h.proposed), None)
         if innermost is not None and since >= context.get(line.number, (0, ""))[0]:
             context[line.number] = (since, innermost.record["id"])
         if line.blank:
@@ -219,7 +221,7 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
             if heading is None:
                 record = {"id": make_id(level.id, level.kind, n, parent.record["id"] if parent else None),
                           "lines": None, "plan": profile.plan, "kind": level.kind}
-                if parent:
+                if parent and levels[parent.level].propose:
                     record["parent_ref"] = parent.record["id"]
                 if printed_number:
                     record["number"] = number_as_recorded(printed_number, level.number)
@@ -227,7 +229,7 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
                 if level.runs_on:
                     label, more = _run_on(doc, line, label, patterns)
                 record["label"] = label_of(label, profile)
-                heading = Heading(k, record, more)
+                heading = Heading(k, record, more, proposed=level.propose)
                 by_key[key] = heading
                 out.append(heading)
                 if level.subtitle and (sub := _subtitle(doc, line.number, patterns)):
@@ -237,5 +239,6 @@ def _read_outline(doc: Document, profile: Profile, levels: list[Level], out: lis
                     by_subtitle[compact(sub[0])] = heading
             heading.lines.append(line.number)
             enter(heading, line)
-            context[line.number] = (line.number, heading.record["id"])
+            if level.propose:
+                context[line.number] = (line.number, heading.record["id"])
             break

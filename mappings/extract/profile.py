@@ -42,6 +42,7 @@ class Level(Model):
     subtitle: bool = False            # the paragraph after the heading is its text (and restates it)
     section: Section | list[Section] | None = None    # only headings inside these sections
     runs_on: bool = False             # the label runs on over the next lines until it ends with 。
+    propose: bool = True              # false: a level that only delimits (its children have no parent)
     cells: Literal["first", "any"] = "first"  # where a heading may stand in a table row
 
 
