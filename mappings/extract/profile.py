@@ -49,7 +49,7 @@ class Level(Model):
 class Reader(Model):
     """A general reader applied to a section (the whole document when ``section`` is absent)."""
 
-    reader: Literal["kpi", "projects", "budget-blocks", "statistics", "records", "departments"]
+    reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records"]
     section: Section | None = None
     indicator_kind: IndicatorKind | None = None   # kpi: the kind of the indicators read
     caption_prefix: str | None = None             # kpi: a caption ending so prefixes the row labels

@@ -18,7 +18,7 @@ from decimal import Decimal
 from mappings.records.normalize import compact, dates_in, nfkc
 
 _NUMBER = re.compile(r"^(?P<sign>[▲△+\-−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?")
-_REFERS = re.compile(r"[(（](?P<text>[^()（）]*?(?:\d{4}|[RHS令平昭]\s*\d{1,2}|元)[^()（）]*?)[)）]")
+_REFERS = re.compile(r"[(（](?P<text>[^()（）]*?(?:\d{4}|(?:[RHS]|令和?|平成?|昭和?)\s*(?:\d{1,2}|元))[^()（）]*?)[)）]")
 _BREAKDOWN = re.compile(r"\[(?P<group>[^\]]+)\](?P<rest>[^\[]+)")
 COMPARISONS = ("増/年", "減/年", "以上", "以下", "未満", "超")
 STATUS_WORDS = {"未算出": "not-computed", "不明": "unknown", "-": "not-printed", "－": "not-printed",
@@ -67,12 +67,17 @@ def read_cell(cell: str) -> list[dict]:
         head, _, tail = cell.partition("※")
         if tail.strip() and not re.fullmatch(r"\s*[(（].*", tail):
             cell, note = head.strip(), "※" + tail.strip()
+    groups_printed = re.findall(r"[(（][^()（）]*[)）]", cell)
     refers, rest = _refers(cell)
+    if len(groups_printed) > 1:  # several bracketed remarks: the first year is referred to, all are noted
+        rest = re.sub(r"\s*[(（][^()（）]*[)）]", "", rest).strip()
+        note = " ".join(groups_printed) + (f" {note}" if note else "")
     fields: dict = {}
     value = number(rest)
     if value is None:
         fields["value_text"] = rest
-        word = next((code for w, code in STATUS_WORDS.items() if compact(rest).startswith(w)), "in-words")
+        word = next((code for w, code in STATUS_WORDS.items()
+                     if compact(rest).startswith(w) or (len(w) > 1 and w in compact(rest))), "in-words")
         fields["status_code"] = word
     else:
         fields["value"] = value
