@@ -144,3 +144,66 @@ def test_leave_one_out_measures_every_profiled_document():
     assert set(results) == {p.parent.name for p in (ROOT / "data").glob("*/profile.yaml")}
     cur, prop, hit = results[STRATEGY][("numbers", "indicators")]
     assert cur == hit == prop > 100  # every KPI figure of the strategy evaluation, and nothing else
+
+
+# --- curator corrections (data/<document>/corrections.yaml) ------------------------------------------
+
+DOCUMENTS = sorted(p.parent.name for p in (ROOT / "data").glob("*/corrections.yaml"))
+
+
+def _records_equal(got: dict, want: dict) -> list[str]:
+    from mappings.extract.corrections import same
+
+    problems = []
+    for kind in sorted(set(got) | set(want)):
+        g = {(r.get("plan"), r["id"]): r for r in got.get(kind, [])}
+        w = {(r.get("plan"), r["id"]): r for r in want.get(kind, [])}
+        problems += [f"{kind} {k}: missing" for k in w.keys() - g.keys()]
+        problems += [f"{kind} {k}: not curated" for k in g.keys() - w.keys()]
+        problems += [f"{kind} {k}: differs" for k in w.keys() & g.keys() if not same(g[k], w[k])]
+        if len(g) != len(got.get(kind, [])):
+            problems.append(f"{kind}: duplicate ids")
+    return problems
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_ingest_and_corrections_reproduce_the_curated_records(catalog, document):
+    from mappings.extract.corrections import apply, load_corrections
+
+    found = _propose(catalog, document)
+    records, problems = apply(found.records, load_corrections(ROOT / "data" / document / "corrections.yaml"))
+    assert problems == []
+    assert _records_equal(records, curated(ROOT / "data", document)) == []
+
+
+def test_every_document_has_a_profile_and_corrections(catalog):
+    assert set(DOCUMENTS) == set(catalog) == {p.parent.name for p in (ROOT / "data").glob("*/profile.yaml")}
+
+
+def test_plankg_ingest_writes_the_curated_records(tmp_path):
+    from mappings.extract.cli import app
+    from mappings.records.files import load_file, strip_lines
+
+    document = "omitama-later-basic-plan-sections"
+    source = ROOT / "sources" / load_catalog(ROOT / "sources")[document].meta.file
+    result = CliRunner().invoke(app, [str(source), "--city", "082368", "--kind", "later-basic-plan-sections",
+                                      "--document", document, "--out", str(tmp_path), "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    written = {p.stem: [strip_lines(l.raw) for l in load_file(p, document, p.stem)] for p in tmp_path.glob("*.yaml")}
+    assert _records_equal(written, curated(ROOT / "data", document)) == []
+    assert "Every correction applied." in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_curators_record_survives_an_extractor_that_learns_to_read_it():
+    from mappings.extract.corrections import apply
+
+    added = {"id": "ume-matsuri-2023", "lines": 116, "date": "2023-02-11", "label": "梅まつり"}
+    corrections = [{"kind": "events", "add": added},
+                   {"kind": "events", "drop": {"label": "桜まつり"}}]
+    before, _ = apply({"events": [{"id": "event-01", "lines": 116, "date": "2022-03-26", "label": "桜まつり"}]},
+                      corrections)
+    # later the extractor also proposes the festival itself, under its own id: one record, the curator's
+    after, problems = apply({"events": [{"id": "event-01", "lines": 116, "date": "2022-03-26", "label": "桜まつり"},
+                                        {"id": "event-02", "lines": 116, "date": "2023-02-11", "label": "梅まつり"}]},
+                            corrections)
+    assert before == after == {"events": [added]} and problems == []

@@ -21,9 +21,13 @@ def ingest(
                                                       "of --document)."),
     document: Optional[str] = typer.Option(None, help="Document id (default: the profile's)."),
     out: Optional[Path] = typer.Option(None, help="Folder for the drafts and report.md (default var/ingest/<document>)."),
+    corrections: Optional[Path] = typer.Option(None, help="Curator corrections to apply (default: corrections.yaml "
+                                                          "beside the profile, when there is one)."),
+    no_corrections: bool = typer.Option(False, "--no-corrections", help="Write the extractor's proposals only."),
     root: Path = typer.Option(Path("."), help="Project root holding data/, ontology/."),
 ) -> None:
     """Propose draft records for SOURCE and write them with a review report (report.md)."""
+    from mappings.extract.corrections import apply, load_corrections
     from mappings.extract.profile import load_profile
     from mappings.extract.propose import propose
     from mappings.extract.reading_source import read_source
@@ -51,6 +55,10 @@ def ingest(
             _fail(USAGE, f"--city {city} but the profile {profile} is of city {prof.city}")
         text = read_source(source)
         found = propose(text, prof)
+        corrections = None if no_corrections else (corrections or profile.parent / "corrections.yaml")
+        if corrections is not None and corrections.is_file():
+            found.records, problems = apply(found.records, load_corrections(corrections))
+            found.corrections = (str(corrections), problems)
     except (RecordError, ValueError) as exc:
         _fail(USAGE, str(exc))
     target = out or root / "var" / "ingest" / (document or prof.document)

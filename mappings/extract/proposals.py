@@ -18,6 +18,7 @@ class Proposals:
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     unread: list[Unread] = field(default_factory=list)
     sections: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → reader/section
+    corrections: tuple[str, list[str]] | None = None  # the file applied, and what did not apply
 
     def add(self, kind: str, record: dict[str, Any], section: str) -> dict[str, Any]:
         """Add ``record`` unless one of the same kind, id (and plan) is there; returns the kept one."""

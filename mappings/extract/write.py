@@ -46,6 +46,11 @@ def report(found: Proposals, document: str, source: str) -> str:
                      for kind, records in found.records.items() for r in records)
     for (kind, section), n in sorted(counts.items()):
         lines.append(f"| {kind} | {section} | {n} |")
+    if found.corrections:
+        path, problems = found.corrections
+        lines += ["", f"Curator corrections applied from `{path}` (records not proposed by a reader are "
+                  "counted under `?`)."]
+        lines += [f"- did not apply: {p}" for p in problems] or ["Every correction applied."]
     lines += ["", "## Not read or not verified", "",
               "Each line below is a value a reader could not read, or a value not found at the lines it "
               "cites (dropped before writing): look there first.", ""]
