@@ -2,7 +2,6 @@
 read off the document, internal consistency of its tables, and the sync of the generated statistics file."""
 
 from __future__ import annotations
-import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -189,21 +188,6 @@ def test_references_resolve(records):
         assert s.subject_ref is None or s.subject_ref in orgs | plans, s.id
     for p in by_id(records, "plans").values():
         assert {p.positioned_under_ref, p.previous_ref} - {None} <= plans | {"mito-community-plan-1"}
-
-
-
-def test_statistics_file_is_generated_by_the_script():
-    path = ROOT / "scripts" / "extract_mito_community_plan_3.py"
-    spec = importlib.util.spec_from_file_location("extract_mito_community_plan_3", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    lines = module.read_lines()
-    generated = module.table_1(lines)
-    for table in module.YEAR_ROW_TABLES:
-        generated += module.year_row_table(lines, *table)
-    generated += module.sentence_figures(lines)
-    on_disk = strip_lines(load_yaml(ROOT / "data" / DOC / "statistics.yaml"))
-    assert on_disk == generated
 
 
 # --- the competency questions (tests/competency/mito-community-plan-3.yaml) agree with the records ----

@@ -5,7 +5,6 @@ from the document by hand.
 """
 
 from __future__ import annotations
-import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -243,22 +242,7 @@ def test_events(records):
                                                        "ume-matsuri-2023": "2023-02-11"}
 
 
-# --- the generator and the source-line check ----------------------------------------------
-
-def test_generated_files_are_current(tmp_path):
-    """The generated YAML equals a fresh run of the extraction script."""
-    spec = importlib.util.spec_from_file_location(
-        "extract", ROOT / "scripts" / "extract_mito_strategy_evaluation_2022.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    lines = SOURCE.read_text(encoding="utf-8").split("\n")
-    elements, indicators = module.extract(lines)
-    for name, recs in (("elements", elements), ("indicators", indicators),
-                       ("statistics", module.statistics(lines, elements))):
-        module.dump(recs, tmp_path / f"{name}.yaml")
-        assert (tmp_path / f"{name}.yaml").read_text(encoding="utf-8") == \
-            (ROOT / "data" / DOC / f"{name}.yaml").read_text(encoding="utf-8"), name
-
+# --- the source-line check ----------------------------------------------
 
 def test_values_at_their_lines():
     from mappings.records.verify import check_all

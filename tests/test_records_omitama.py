@@ -4,7 +4,6 @@ Source: sources/003_f8f0840ac5b80e2a.txt (Omitama later basic plan, 第1節 and 
 """
 
 from __future__ import annotations
-import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -24,17 +23,6 @@ def records():
 
 def by_id(records, kind):
     return {r.record.id: r.record for r in records.of(kind, DOC)}
-
-
-
-def test_elements_file_is_what_the_script_generates():
-    path = ROOT / "scripts" / "extract_omitama_later_basic_plan_sections.py"
-    spec = importlib.util.spec_from_file_location("extract_omitama", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generated = module.build(module.SOURCE.read_text(encoding="utf-8").split("\n"))
-    on_disk = yaml.safe_load(module.OUT.read_text(encoding="utf-8"))
-    assert on_disk == generated
 
 
 def test_plan(records):
