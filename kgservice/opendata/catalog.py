@@ -22,7 +22,7 @@ request's Host header, so a harvester's identifiers do not change with the proxy
 
 from __future__ import annotations
 from dataclasses import dataclass, field
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, XSD
 from mappings.records.sources import SourceDocument
 from mappings.vocabulary import ESTAT_SAC, MPLAN, ONTOLOGY_IRI, SD, VCARD, VOID
@@ -34,6 +34,7 @@ JAPANESE = URIRef("http://publications.europa.eu/resource/authority/language/JPN
 ENGLISH = URIRef("http://publications.europa.eu/resource/authority/language/ENG")
 ONTOLOGY = ONTOLOGY_IRI
 IANA = "https://www.iana.org/assignments/media-types/"
+SCHEMA_HTTP = Namespace("http://schema.org/")  # DCAT-AP 1.x's period bounds are in schema.org's http namespace
 ESTAT = str(ESTAT_SAC)
 
 # Dump suffix → (media type of the content, format label)
@@ -185,7 +186,8 @@ def _distribution(g: Graph, ds: URIRef, ctx: CatalogContext, file_name: str, siz
     g.add((dist, DCAT.downloadURL, url))
     g.add((dist, DCAT.accessURL, url))
     g.add((dist, DCAT.mediaType, URIRef(IANA + content)))
-    g.add((dist, DCTERMS["format"], Literal(label)))
+    # the label tells a gzipped dump from the plain one where a profile reads no dcat:compressFormat (DCAT-AP 1)
+    g.add((dist, DCTERMS["format"], Literal(f"{label} (gzip)" if compressed else label)))
     if compressed:
         g.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP)))
     g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
@@ -196,8 +198,9 @@ def _temporal(g: Graph, ds: URIRef, start: str, end: str) -> None:
     period = BNode()
     g.add((ds, DCTERMS.temporal, period))
     g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    g.add((period, DCAT.startDate, Literal(start, datatype=XSD.gYear)))
-    g.add((period, DCAT.endDate, Literal(end, datatype=XSD.gYear)))
+    for first, last in ((DCAT.startDate, DCAT.endDate), (SCHEMA_HTTP.startDate, SCHEMA_HTTP.endDate)):  # DCAT-AP 2+, 1.x
+        g.add((period, first, Literal(start, datatype=XSD.gYear)))
+        g.add((period, last, Literal(end, datatype=XSD.gYear)))
 
 
 def catalog_graph(ctx: CatalogContext) -> Graph:
