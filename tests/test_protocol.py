@@ -72,6 +72,81 @@ def test_sparqlwrapper_ask_and_construct(server):
         assert rdflib.Literal("水戸市第6次総合計画", lang="ja") in set(graph.objects())
 
 
+# SPARQLWrapper's return formats (its _allowedFormats) and the media type each query form answers
+# them with (absent: the form cannot carry it).
+SW_FORMATS = ["json", "xml", "turtle", "n3", "rdf", "rdf+xml", "csv", "tsv", "json-ld"]
+SW_SELECT = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+             "csv": "text/csv", "tsv": "text/tab-separated-values"}
+SW_GRAPH = {"json": "application/ld+json", "xml": "application/rdf+xml", "turtle": "text/turtle",
+            "n3": "text/turtle", "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
+            "json-ld": "application/ld+json"}
+
+
+def _sparqlwrapper(server, query: str, fmt: str, accept: str | None = None):
+    import warnings
+
+    sw = SPARQLWrapper(server.endpoint)
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    if accept:
+        sw.addCustomHttpHeader("Accept", accept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Sending Accept header '*/*'" for a format the form cannot have
+        result = sw.query()
+    return result.response.headers["content-type"].split(";")[0], result.response.read()
+
+
+def _rows(media: str, body: bytes) -> list[tuple[str, str]]:
+    if media == "text/csv":  # lossy: pyoxigraph does not read it back
+        return [(r["code"], r["name"]) for r in csv.DictReader(io.StringIO(body.decode("utf-8")))]
+    rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media))
+    return [(r["code"].value, r["name"].value) for r in rows]
+
+
+@pytest.mark.parametrize("fmt", SW_FORMATS)
+def test_sparqlwrapper_every_return_format(server, fmt):
+    """Issue 15: every SPARQLWrapper return format is accepted (format=n3 was a 400); each answer is
+    the format asked for, or a 406 where the query form cannot carry it (SPARQLWrapper then sends
+    Accept */*, which names no alternative)."""
+    import urllib.error
+
+    for query in (CITY_LABELS, f"ASK {{ <{PLAN}> ?p ?o }}"):
+        if fmt not in SW_SELECT:
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                _sparqlwrapper(server, query, fmt)
+            assert caught.value.code == 406
+            continue
+        media, body = _sparqlwrapper(server, query, fmt)
+        assert media == SW_SELECT[fmt]
+        if query == CITY_LABELS:
+            assert _rows(media, body) == EXPECTED_CITIES
+        elif fmt in ("json", "xml"):
+            assert bool(ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media)))
+    if fmt not in SW_GRAPH:
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            _sparqlwrapper(server, DESCRIBE_PLAN, fmt)
+        assert caught.value.code == 406
+        return
+    media, body = _sparqlwrapper(server, DESCRIBE_PLAN, fmt)
+    assert media == SW_GRAPH[fmt]
+    graph = list(ox.parse(body, format=ox.RdfFormat.from_media_type(media)))
+    assert len(graph) == PLAN_TRIPLES
+    assert ox.Literal("水戸市第6次総合計画", language="ja") in {t.object for t in graph}
+
+
+@pytest.mark.parametrize("accept, fmt, expected", [
+    ("text/csv", "xml", "text/csv"),  # SPARQLWrapper's default format=xml beside the client's Accept
+    ("application/sparql-results+json", "tsv", "application/sparql-results+json"),
+    ("text/tab-separated-values", "tsv", "text/tab-separated-values"),
+    ("application/sparql-results+xml;q=0.9, text/csv;q=0.1", "csv", "text/csv"),
+])
+def test_sparqlwrapper_explicit_accept_and_format(server, accept, fmt, expected):
+    """Issue 15: a client's explicit Accept is no longer overridden by the format parameter it sends too."""
+    media, body = _sparqlwrapper(server, CITY_LABELS, fmt, accept)
+    assert media == expected
+    assert _rows(media, body) == EXPECTED_CITIES
+
+
 def test_sparqlwrapper_bad_query(server):
     sw = SPARQLWrapper(server.endpoint)
     sw.setQuery("SELECT * WHERE { ?s ?p }")
@@ -184,16 +259,35 @@ def test_text_types_declare_utf8(http):
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
 
 
-def test_format_param_beats_accept_and_sparqlwrapper_style_repeats(http):
-    r = http.get("/sparql", params=[("query", CITY_LABELS), ("format", "tsv"),
-                                    ("format", "text/tab-separated-values"), ("output", "tsv"), ("results", "tsv")],
-                 headers={"Accept": "application/sparql-results+json"})
+def test_format_param_and_accept(http):
+    """SPARQLWrapper-style repeats are read; a format value the Accept header takes wins; an explicit
+    Accept that refuses the format value wins over it (issue 15: it was overridden); with an Accept
+    that takes nothing offered (a browser's) the format value stands."""
+    tsv = [("format", "tsv"), ("format", "text/tab-separated-values"), ("output", "tsv"), ("results", "tsv")]
+    r = http.get("/sparql", params=[("query", CITY_LABELS), *tsv], headers={"Accept": "text/tab-separated-values"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/tab-separated-values")
-    # "json"/"xml" name JSON-LD / RDF/XML for graph results
+    r = http.get("/sparql", params=[("query", CITY_LABELS), *tsv], headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/sparql-results+json"
+    r = http.get("/sparql", params=[("query", CITY_LABELS), *tsv], headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/tab-separated-values")
+    r = http.get("/sparql", params=[("query", CITY_LABELS), ("format", "xml")],
+                 headers={"Accept": "text/csv;q=0.5, application/sparql-results+xml;q=0.1"})
+    assert r.headers["content-type"] == "application/sparql-results+xml"  # accepted, if less preferred
+    # "json"/"xml" name JSON-LD / RDF/XML for graph results, "n3" Turtle (SPARQLWrapper's N3)
     r = _send(http, "GET", DESCRIBE_PLAN, format="json")
     assert r.headers["content-type"] == "application/ld+json"
     r = _send(http, "GET", DESCRIBE_PLAN, format="xml")
     assert r.headers["content-type"] == "application/rdf+xml"
+    r = _send(http, "GET", DESCRIBE_PLAN, format="n3")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    # a graph format for a SELECT: an Accept naming a results format decides; */* does not, 406
+    r = http.get("/sparql", params={"query": CITY_LABELS, "format": "turtle"},
+                 headers={"Accept": "application/sparql-results+xml, */*;q=0.1"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/sparql-results+xml"
+    r = http.get("/sparql", params={"query": CITY_LABELS, "format": "turtle"}, headers={"Accept": "*/*"})
+    assert r.status_code == 406 and r.json()["error"]["kind"] == "not_acceptable"
+    r = http.get("/sparql", params={"query": CITY_LABELS, "format": "yaml"})
+    assert r.status_code == 400 and "yaml" in r.json()["error"]["message"]
 
 
 # ---------------------------------------------------------------- errors, one envelope
@@ -323,7 +417,10 @@ def test_service_description(http, server, accept, rdflib_format):
     assert r.status_code == 200
     g = rdflib.Graph().parse(data=r.content, format=rdflib_format)
     (service,) = g.subjects(rdflib.RDF.type, SD.Service)
-    assert g.value(service, SD.endpoint) == rdflib.URIRef(server.endpoint)
+    # the configured endpoint, not the address the request reached (the Host header)
+    assert g.value(service, SD.endpoint) == rdflib.URIRef("https://plankg.org/sparql")
+    assert "https://plankg.org/sparql" in str(g.value(service, rdflib.RDFS.comment))  # the base of relative IRIs
+    assert rdflib.URIRef("http://www.w3.org/ns/formats/JSON-LD") in set(g.objects(service, SD.resultFormat))
     assert set(g.objects(service, SD.supportedLanguage)) == {SD.SPARQL11Query}  # updates are off here
     assert SD.UnionDefaultGraph in set(g.objects(service, SD.feature))
     assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(g.objects(service, SD.resultFormat))

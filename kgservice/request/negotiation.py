@@ -14,10 +14,14 @@ Choice of a format (``choose``), strongest first:
    An unknown value is a 400.
 2. the ``Accept`` header, with q-values, ``type/*`` and ``*/*``; the most specific range matching an
    offer sets its q (RFC 9110 §12.5.1); among equal q the server's order wins. So a client's explicit
-   Accept is kept when its ``format`` value cannot carry the result or is not acceptable to it.
-3. no preference: JSON results for SELECT/ASK, Turtle for graphs.
-A ``format`` value that cannot carry the result and no Accept to fall back on → 406; nothing
-acceptable → 406 (``not_acceptable``) naming what is offered. A malformed Accept header is a 400.
+   Accept — one naming a media type, not only ``*/*`` or ``type/*`` — is kept when its ``format``
+   value cannot carry the result or is not acceptable to it (SPARQLWrapper sends both: ``format=xml``
+   by default beside a client's own Accept).
+3. a ``format`` value Accept does not take, when Accept takes nothing offered (a browser's
+   ``text/html`` on a link with ``format=json``).
+4. no preference: JSON results for SELECT/ASK, Turtle for graphs.
+Otherwise 406 (``not_acceptable``, with ``available``: the media types offered); a ``format`` value
+nobody knows or a malformed Accept header is a 400.
 """
 
 from __future__ import annotations
@@ -211,6 +215,11 @@ def negotiate(accept: str | None, offers: Iterable[str]) -> str | None:
     return best
 
 
+def _named_exactly(ranges: Sequence[_Range], media_type: str) -> bool:
+    """Whether an Accept range names ``media_type`` itself (not through ``*/*`` or ``type/*``)."""
+    return any(r.q > 0 and r.specificity(media_type) == 2 for r in ranges)
+
+
 def _acceptable(ranges: Sequence[_Range], fmt: ResultFormat) -> bool:
     return not ranges or any(quality(ranges, mt) > 0 for mt in (fmt.media_type, *fmt.aliases))
 
@@ -234,12 +243,6 @@ def choose_among(accept: str | None, format_values: Sequence[str], offers: Seque
         for fmt in fitting:
             if _acceptable(ranges, fmt):
                 return fmt
-        if not ranges:  # nothing to fall back on: the value names what cannot be had
-            value, fmt = next((e, f) for e, f in named if f is not None)
-            if kind is not None and fmt.kind != kind:
-                raise _cannot_carry(value, kind)
-            raise ServiceError("not_acceptable", f"{what} is not available as {value!r}; available: "
-                               + ", ".join(f.name for f in offers))
     table: dict[str, ResultFormat] = {}
     for f in offers:  # canonical media types first, so that text/* picks text/csv, not text/xml
         table.setdefault(f.media_type, f)
@@ -247,10 +250,18 @@ def choose_among(accept: str | None, format_values: Sequence[str], offers: Seque
         for mt in f.aliases:
             table.setdefault(mt, f)
     picked = negotiate(accept, table)
-    if picked is None:
-        raise ServiceError("not_acceptable", f"no acceptable format for {accept!r}; {what} is available as "
-                           + ", ".join(f.media_type for f in offers), available=[f.media_type for f in offers])
-    return table[picked]
+    if picked is not None and (not format_values or _named_exactly(ranges, picked)):
+        return table[picked]  # an Accept naming a format wins over a format value it does not accept
+    if format_values:
+        if fitting:  # Accept takes nothing offered (a browser's text/html): the format value stands
+            return fitting[0]
+        value, fmt = next((e, f) for e, f in named if f is not None)
+        if kind is not None and fmt.kind != kind:
+            raise _cannot_carry(value, kind)
+        raise ServiceError("not_acceptable", f"{what} is not available as {value!r}; available: "
+                           + ", ".join(f.name for f in offers), available=[f.media_type for f in offers])
+    raise ServiceError("not_acceptable", f"no acceptable format for {accept!r}; {what} is available as "
+                       + ", ".join(f.media_type for f in offers), available=[f.media_type for f in offers])
 
 
 def choose(accept: str | None, format_values: Sequence[str], kind: str | None) -> ResultFormat:
