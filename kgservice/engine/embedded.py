@@ -93,10 +93,14 @@ class Engine(Pool):
     def _request(self, query: str, result_format: str, scanned: Scan | None, substitutions: dict[str, str] | None,
                  default_graph_uris: list[str] | None, named_graph_uris: list[str] | None, base_iri: str | None,
                  limits: Limits | None) -> tuple[tuple, Limits]:
-        scanned, _ = check_query(query, result_format, self.settings, scanned, substitutions)
+        scanned, fmt = check_query(query, result_format, self.settings, scanned, substitutions)
         limits = Limits.of(self.settings, limits)
-        return (("query", query, scanned, result_format, substitutions or None, default_graph_uris or None,
-                 named_graph_uris or None, base_iri, self.settings.union_default_graph, limits.max_rows), limits)
+        # What the reader needs of the scan, as plain values (cheaper to pickle than the Scan): whether the
+        # query names its own dataset (the reader reads the FROM clauses then), the form, the prefixes.
+        prefixes = scanned.prefixes if fmt.kind == "graph" and scanned.prefixes else None
+        return (("query", query, scanned.has_dataset_clause, scanned.form, prefixes, result_format,
+                 substitutions or None, default_graph_uris or None, named_graph_uris or None, base_iri,
+                 self.settings.union_default_graph, limits.max_rows), limits)
 
     @staticmethod
     def _result(reply: tuple, result_format: str) -> EngineResult:

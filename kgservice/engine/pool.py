@@ -349,15 +349,21 @@ class Pool:
 
 
 async def _readable(fd: int, timeout: float) -> bool:
-    """Whether ``fd`` has data within ``timeout`` seconds, waited for on the event loop. The reply is
-    then read with a blocking ``recv``: the reader writes it in one go, so that read is a copy."""
+    """Whether ``fd`` has data within ``timeout`` seconds, waited for on the event loop (one future and
+    one timer: ``asyncio.wait_for`` would add a second future and callbacks per request). The reply
+    is then read with a blocking ``recv``: the reader writes it in one go, so that read is a copy."""
     loop = asyncio.get_running_loop()
     ready = loop.create_future()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+
+    def settle(value: bool) -> None:
+        if not ready.done():
+            ready.set_result(value)
+
+    loop.add_reader(fd, settle, True)
+    timer = loop.call_later(timeout, settle, False)
     try:
-        return await asyncio.wait_for(ready, timeout)
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
         os.set_blocking(fd, True)  # uvloop (libuv) made it non-blocking: a long reply would read short

@@ -14,7 +14,7 @@ from typing import Any
 from kgservice.engine import merge
 from kgservice.engine.contract import QueryError
 from kgservice.engine.results import RDF, write_boolean, write_graph, write_select
-from kgservice.engine.sparqltext import Scan, scan
+from kgservice.engine.sparqltext import scan
 from mappings.build import merge as store_layout
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -41,14 +41,14 @@ def term(ox: Any, text: str) -> Any:
 
 
 def run_query(ox: Any, store: Any, merged: bool, req: tuple) -> tuple:
-    """``("query", text, scan, format, substitutions, default_graph_uris, named_graph_uris, base_iri,
-    union, max_rows)`` → ``("ok", body, form, rows)``."""
-    _, text, scanned, fmt, substitutions, dg, ng, base_iri, union, max_rows = req
+    """``("query", text, has_dataset_clause, form, prefixes, format, substitutions, default_graph_uris,
+    named_graph_uris, base_iri, union, max_rows)`` → ``("ok", body, form, rows)``."""
+    _, text, own_dataset, form, prefixes, fmt, substitutions, dg, ng, base_iri, union, max_rows = req
     kwargs: dict[str, Any] = {}
     try:
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): term(ox, v) for k, v in substitutions.items()}
-        store, dataset = _dataset(ox, store, merged, text, scanned, dg, ng, union)
+        store, dataset = _dataset(ox, store, merged, text, own_dataset, dg, ng, union)
         kwargs.update(dataset)
     except (ValueError, SyntaxError) as exc:
         return ("error", "bad_request", f"invalid term or graph IRI: {exc}", {})
@@ -61,8 +61,8 @@ def run_query(ox: Any, store: Any, merged: bool, req: tuple) -> tuple:
             return ("ok", body, "select", rows)
         if isinstance(result, ox.QueryBoolean):
             return ("ok", write_boolean(ox, result, fmt), "ask", None)
-        form = "describe" if scanned.form == "describe" else "construct"
-        body, rows = write_graph(ox, result, fmt, max_rows, form, scanned.prefixes)
+        form = "describe" if form == "describe" else "construct"
+        body, rows = write_graph(ox, result, fmt, max_rows, form, prefixes or {})
         return ("ok", body, form, rows)
     except QueryError as exc:
         return ("error", exc.kind, exc.message, exc.extra)
@@ -77,15 +77,15 @@ def run_query(ox: Any, store: Any, merged: bool, req: tuple) -> tuple:
         return ("error", "bad_request", f"{exc}: SPARQL 1.1 functions and XSD casts only", {})
 
 
-def _dataset(ox: Any, store: Any, merged: bool, text: str, scanned: Scan, dg: list[str] | None,
+def _dataset(ox: Any, store: Any, merged: bool, text: str, own_dataset: bool, dg: list[str] | None,
              ng: list[str] | None, union: bool) -> tuple[Any, dict]:
     """The store to query and its dataset arguments. The default graph is the RDF merge of the named
     graphs (kgservice.engine.embedded): a store built by ``plankg build`` holds it as its own default
     graph; one built before it existed is read with the union flag. ``FROM <g1> FROM <g2>`` (or several
     ``default-graph-uri``) is evaluated over the merge of those graphs, copied into an in-memory
     dataset (pyoxigraph's own dataset would count a triple of two of them twice)."""
-    if not (dg or ng) and scanned.has_dataset_clause:
-        clauses = merge.dataset_clauses(text, scanned)
+    if not (dg or ng) and own_dataset:
+        clauses = merge.dataset_clauses(text, scan(text))
         if clauses is None or len(set(clauses[0])) < 2:
             return store, {}  # one graph (or none) in FROM: the store's own evaluation has no duplicate
         dg, ng = clauses
