@@ -17,10 +17,11 @@ from kgservice.cli import app
 from mappings.config import ProjectConfig
 from mappings.build.pipeline import map_records
 from mappings.mapping.candidates import map_candidates
-from mappings.mapping.context import MPLAN
+from mappings.vocabulary import MPLAN
 from mappings.records.files import load_records
-from mappings.suggest.suggester import (CANDIDATES, LINKS, Params, build_model, candidate_id, collect_nodes, propose,
-                              read_candidates, tokenize, write_candidates)
+from mappings.suggest.curation import read_candidates, write_candidates
+from mappings.suggest.suggester import CANDIDATES, LINKS, Params, build_model, candidate_id, collect_nodes, propose
+from mappings.suggest.text import tokenize
 from mappings.records.verify import check_all
 
 ROOT = Path(__file__).resolve().parents[1]

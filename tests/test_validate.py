@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from mappings.config import ProjectConfig
 from mappings.build.pipeline import map_records
-from mappings.mapping.context import MPLAN
+from mappings.vocabulary import MPLAN
 from mappings.build.validate import SH, ShaclViolation, load_shapes, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,6 @@ preference, whether a request is a browser's, and the HTML error page.
 """
 
 from __future__ import annotations
-from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,39 +11,13 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from mappings.vocabulary import PREFIXES as VOCABULARY
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError, envelope
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-PREFIXES: dict[str, str] = OrderedDict(
-    [
-        ("mplan", "https://plankg.org/def/mplan#"),
-        ("code", "https://plankg.org/def/code/"),
-        ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("owl", "http://www.w3.org/2002/07/owl#"),
-        ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-        ("skos", "http://www.w3.org/2004/02/skos/core#"),
-        ("dct", "http://purl.org/dc/terms/"),
-        ("dcat", "http://www.w3.org/ns/dcat#"),
-        ("foaf", "http://xmlns.com/foaf/0.1/"),
-        ("prov", "http://www.w3.org/ns/prov#"),
-        ("org", "http://www.w3.org/ns/org#"),
-        ("time", "http://www.w3.org/2006/time#"),
-        ("qb", "http://purl.org/linked-data/cube#"),
-        ("sdmx-dimension", "http://purl.org/linked-data/sdmx/2009/dimension#"),
-        ("sdmx-measure", "http://purl.org/linked-data/sdmx/2009/measure#"),
-        ("sdmx-attribute", "http://purl.org/linked-data/sdmx/2009/attribute#"),
-        ("schema", "https://schema.org/"),
-        ("oa", "http://www.w3.org/ns/oa#"),
-        ("spdx", "http://spdx.org/rdf/terms#"),
-        ("sh", "http://www.w3.org/ns/shacl#"),
-        ("void", "http://rdfs.org/ns/void#"),
-        ("sd", "http://www.w3.org/ns/sparql-service-description#"),
-        ("wd", "http://www.wikidata.org/entity/"),
-    ]
-)
+PREFIXES: dict[str, str] = {p: str(ns) for p, ns in VOCABULARY.items()}
 # The data namespace depends on settings.base_iri; it is added per request as ``id:``.
 
 

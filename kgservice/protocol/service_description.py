@@ -10,15 +10,14 @@ queries and updates resolve against: the endpoint's own URL.
 from __future__ import annotations
 from typing import Any
 import pyoxigraph as ox
+from mappings.vocabulary import PREFIXES as VOCABULARY
 from kgservice.request import negotiation as formats
 from kgservice.request.base import endpoint_iri
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-PREFIXES = {"sd": SD, "void": VOID, "rdfs": RDFS}
+PREFIXES = {p: VOCABULARY[p] for p in ("sd", "void", "rdfs")}
+SD, VOID, RDFS = (PREFIXES[p] for p in ("sd", "void", "rdfs"))
 
 
 def base_note(endpoint: str) -> str:

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+from mappings.vocabulary import MPLAN
 
-MPLAN = "https://plankg.org/def/mplan#"
 
 class ReportError(Exception):
     """``kind`` is "not_found" (no such resource) or "bad_request" (not a goal, plan or city)."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 import pyoxigraph as ox
+from mappings.vocabulary import MPLAN, sparql_prefixes
 
-MPLAN = "https://plankg.org/def/mplan#"
-PREFIXES = f"PREFIX mplan: <{MPLAN}>\nPREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+PREFIXES = sparql_prefixes("mplan", "rdf")
 
 
 @dataclass(frozen=True)

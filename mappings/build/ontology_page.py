@@ -14,35 +14,10 @@ import jinja2
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from mappings.vocabulary import MPLAN, ONTOLOGY_IRI, PREFIXES, QB
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY_DIR = ROOT / "ontology"
-MPLAN = "https://plankg.org/def/mplan#"
-ONTOLOGY_IRI = URIRef("https://plankg.org/def/mplan")
-QB = "http://purl.org/linked-data/cube#"
-
-PREFIXES = {
-    "mplan": MPLAN,
-    "code": "https://plankg.org/def/code/",
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": str(SKOS),
-    "dct": str(DCTERMS),
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "qb": QB,
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
-    "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
-    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
-    "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "qudt": "http://qudt.org/schema/qudt/",
-}
 
 PROPERTY_KINDS = {
     OWL.ObjectProperty: "object",

@@ -15,10 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from pyshacl_turbo import validate as turbo_validate
 from pyshacl_turbo.rdf import Input
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from mappings.vocabulary import SH
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
-from mappings.mapping.context import MPLAN, SCHEMA, MappingContext, decimal_literal, en
+from mappings.mapping.context import MappingContext, decimal_literal, en
+from mappings.vocabulary import MPLAN, SCHEMA
 from mappings.mapping.linkage import PREDICATES
 from mappings.records.schema import Model, RecordError
 from mappings.records.files import Loaded, load_yaml, strip_lines

@@ -13,32 +13,13 @@ from decimal import Decimal
 from typing import TextIO
 from urllib.parse import quote
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.plugins.serializers.nquads import _nq_row
 from mappings.records.normalize import clean_label
+from mappings.vocabulary import MPLAN, OA, PREFIXES, QB, RFC5147
 from mappings.records.schema import RecordError, parse_lines
 from mappings.records.files import Loaded
 from mappings.records.sources import Source
-
-MPLAN = Namespace("https://plankg.org/def/mplan#")
-CODE = Namespace("https://plankg.org/def/code/")
-QB = Namespace("http://purl.org/linked-data/cube#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("https://schema.org/")
-SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
-SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
-SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-WIKIDATA = Namespace("http://www.wikidata.org/entity/")
-ESTAT_SAC = Namespace("http://data.e-stat.go.jp/lod/sac/")
-RFC5147 = URIRef("http://tools.ietf.org/rfc/rfc5147")
-
-PREFIXES = {
-    "mplan": MPLAN, "code": CODE, "qb": QB, "oa": OA, "schema": SCHEMA,
-    "sdmx-dimension": SDMX_DIMENSION, "sdmx-measure": SDMX_MEASURE, "sdmx-attribute": SDMX_ATTRIBUTE,
-    "spdx": SPDX, "org": ORG, "time": TIME, "skos": SKOS, "prov": PROV, "dct": DCTERMS, "dcat": DCAT,
-    "foaf": FOAF, "owl": OWL, "xsd": XSD, "rdfs": RDFS, "wd": WIKIDATA,
-}
 
 def date_literal(iso: str) -> Literal:
     """A date typed by its precision.

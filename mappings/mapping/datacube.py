@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
-from mappings.mapping.context import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, MappingContext, decimal_literal
+from mappings.mapping.context import MappingContext, decimal_literal
+from mappings.vocabulary import CODE, MPLAN, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE
 
 # SDMX's convention for an observation without a number: OBS_VALUE NaN, with its OBS_STATUS.
 NOT_A_NUMBER = Literal("NaN", datatype=XSD.double, normalize=False)  # rdflib would write "nan", not xsd:double

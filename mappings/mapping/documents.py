@@ -3,7 +3,8 @@
 from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
-from mappings.mapping.context import CODE, ESTAT_SAC, MPLAN, SCHEMA, SPDX, WIKIDATA, MappingContext, en, ja
+from mappings.mapping.context import MappingContext, en, ja
+from mappings.vocabulary import CODE, ESTAT_SAC, MPLAN, SCHEMA, SPDX, WIKIDATA
 from mappings.records.schema import City
 from mappings.records.sources import verify_city_code
 

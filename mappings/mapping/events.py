@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, TIME
-from mappings.mapping.context import MPLAN, SCHEMA, MappingContext, date_literal, ja
+from mappings.mapping.context import MappingContext, date_literal, ja
+from mappings.vocabulary import MPLAN, SCHEMA
 from mappings.records.schema import Event, InformationSystem
 from mappings.records.files import Loaded, RecordSet
 

@@ -12,7 +12,8 @@ indicator in one role form a qb:Slice (the series a KPI's actuals make over the 
 from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
-from mappings.mapping.context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, ja, printed_decimal
+from mappings.mapping.context import MappingContext, ja, printed_decimal
+from mappings.vocabulary import CODE, MPLAN, QB, SDMX_DIMENSION
 from mappings.mapping.datacube import add_area, add_to_slice, add_unit, add_value, breakdown, code_of, comparison_code, period_not_stated
 from mappings.records.normalize import clean_label, compact
 from mappings.records.schema import Indicator, Observation

@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS
-from mappings.mapping.context import MPLAN, MappingContext, decimal_literal, en
+from mappings.mapping.context import MappingContext, decimal_literal, en
+from mappings.vocabulary import MPLAN
 from mappings.records.schema import Link, LinkSide
 from mappings.records.files import RecordSet
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 from urllib.parse import quote
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, XSD
-from mappings.mapping.context import CODE, MPLAN, MappingContext, date_literal, decimal_literal, ja
+from mappings.mapping.context import MappingContext, date_literal, decimal_literal, ja
+from mappings.vocabulary import OPENGOV, CODE, MPLAN
 from mappings.records.normalize import clean_label, parse_ordinal
 from mappings.records.schema import Agreement, MayorTerm, Organization
 from mappings.records.files import Loaded, RecordSet
 
 # Popolo's membership → post link (ORG itself has none): the post a mayoral term is held in
-OPENGOV = Namespace("http://www.w3.org/ns/opengov#")
 
 AGREEMENT_KINDS = {
     "姉妹都市": "sister-city", "親善都市": "friendship-city",

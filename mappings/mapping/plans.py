@@ -7,7 +7,8 @@ stated on the project's record.
 from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
-from mappings.mapping.context import CODE, MPLAN, QB, SDMX_DIMENSION, MappingContext, date_literal, decimal_literal, en, ja
+from mappings.mapping.context import MappingContext, date_literal, decimal_literal, en, ja
+from mappings.vocabulary import CODE, MPLAN, QB, SDMX_DIMENSION
 from mappings.records.schema import Element, Plan
 from mappings.records.files import Loaded, RecordSet
 

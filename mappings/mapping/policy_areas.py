@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
-from mappings.mapping.context import CODE, MPLAN, MappingContext, en, ja
+from mappings.mapping.context import MappingContext, en, ja
+from mappings.vocabulary import CODE, MPLAN
 from mappings.records.schema import RecordError
 from mappings.records.files import RecordSet, load_yaml, strip_lines
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import calendar
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
-from mappings.mapping.context import MPLAN, QB, SDMX_DIMENSION, MappingContext, date_literal, ja, printed_decimal
+from mappings.mapping.context import MappingContext, date_literal, ja, printed_decimal
+from mappings.vocabulary import MPLAN, QB, SDMX_DIMENSION
 from mappings.mapping.datacube import add_area, add_unit, add_value, code_in, period_not_stated
 from mappings.records.normalize import clean_label
 from mappings.records.schema import Statistic, StatisticsDataset

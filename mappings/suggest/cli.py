@@ -11,7 +11,6 @@ candidate, a decided one, a relation that is not a link relation).
 
 from __future__ import annotations
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Optional
 import typer
 from mappings.config import ProjectConfig
@@ -50,7 +49,8 @@ def suggest_cmd(
 ) -> None:
     """Regenerate data/linkage/candidates.yaml (decisions are kept; rejected pairs stay out)."""
     from mappings.records.schema import RecordError
-    from mappings.suggest.suggester import CANDIDATES, Params, regenerate
+    from mappings.suggest.curation import regenerate
+    from mappings.suggest.suggester import CANDIDATES, Params
 
     data = _config(ctx).data_dir
     try:
@@ -80,7 +80,7 @@ def accept(
 ) -> None:
     """Move a candidate into data/linkage/links.yaml as a curator link quoting both records at their lines."""
     from mappings.records.schema import RecordError
-    from mappings.suggest.suggester import accept as do_accept
+    from mappings.suggest.curation import accept as do_accept
 
     try:
         value = Decimal(confidence)
@@ -102,7 +102,7 @@ def accept(
 def reject(ctx: typer.Context,
            candidate: str = typer.Argument(..., help="Candidate id (cand-…) from candidates.yaml.")) -> None:
     """Mark a candidate rejected: kept in candidates.yaml, never proposed again."""
-    from mappings.suggest.suggester import reject as do_reject
+    from mappings.suggest.curation import reject as do_reject
 
     try:
         do_reject(_config(ctx).data_dir, candidate)
@@ -117,7 +117,8 @@ def reject(ctx: typer.Context,
 def evaluate(ctx: typer.Context) -> None:
     """Precision, recall and F1 of the suggester against the curated links, for several top-k and thresholds."""
     from mappings.records.files import load_records
-    from mappings.suggest.suggester import build_model, evaluate as do_evaluate, format_table, gold_ranks, measures_hits
+    from mappings.suggest.evaluation import evaluate as do_evaluate, format_table, gold_ranks, measures_hits
+    from mappings.suggest.suggester import build_model
 
     records = load_records(_config(ctx).data_dir)
     model = build_model(records)
