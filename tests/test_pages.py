@@ -20,6 +20,13 @@ def path_of(iri: str) -> str:
     return "/" + iri[len(BASE):]
 
 
+def parse(client, r, rdflib_format: str) -> rdflib.Graph:
+    """The answer's graph. JSON-LD names its context by the base IRI (where the service is published);
+    the test server answers elsewhere, so rdflib is pointed at the same file there."""
+    data = r.content.replace(f'"{BASE}ns/'.encode(), f'"{client.base_url}/ns/'.encode())
+    return rdflib.Graph().parse(data=data, format=rdflib_format)
+
+
 @pytest.mark.parametrize(
     "accept, rdflib_format, media_type",
     [("text/turtle", "turtle", "text/turtle"), ("application/ld+json", "json-ld", "application/ld+json"),
@@ -31,7 +38,7 @@ def test_rdf_by_accept_parses_with_rdflib(real_http, accept, rdflib_format, medi
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith(media_type)
     assert "Accept" in r.headers["vary"]
-    g = rdflib.Graph().parse(data=r.content, format=rdflib_format)
+    g = parse(real_http, r, rdflib_format)
     city = URIRef(MITO)
     # data/reference/cities.yaml: 水戸市, code 082015 (check digit verified), Wikidata Q204249.
     assert (city, RDFS.label, Literal("水戸市", lang="ja")) in g
@@ -52,19 +59,20 @@ def test_suffix_and_format_param(real_http, suffix, rdflib_format):
     by_param = real_http.get(path_of(STRATEGY), params={"format": name}, headers={"Accept": "text/html"})
     for r in (by_suffix, by_param):
         assert r.status_code == 200, r.text
-        g = rdflib.Graph().parse(data=r.content, format=rdflib_format)
+        g = parse(real_http, r, rdflib_format)
         assert (URIRef(STRATEGY), RDF.type, URIRef(MPLAN + "Plan")) in g
         assert (URIRef(STRATEGY), URIRef(MPLAN + "basedOn"), URIRef(BASE + "id/plan/mito-comprehensive-plan-6")) in g
 
 
-def test_link_header_lists_alternates(real_http):
+def test_link_header_names_one_alternate(real_http):
+    """Regression: four rel="alternate" links broke pyld 3.3's document loader; one is given, the
+    JSON-LD form (the Turtle one on the JSON-LD answer), beside rel="canonical"."""
     r = real_http.get(path_of(STRATEGY))
-    link = r.headers["link"]
-    for alt in ('</id/plan/mito-strategy-2.ttl>; rel="alternate"; type="text/turtle"',
-                '</id/plan/mito-strategy-2.jsonld>; rel="alternate"; type="application/ld+json"',
-                '</id/plan/mito-strategy-2.nt>; rel="alternate"; type="application/n-triples"',
-                f'<{STRATEGY}>; rel="canonical"'):
-        assert alt in link
+    assert r.headers["link"] == ('</id/plan/mito-strategy-2.jsonld>; rel="alternate"; type="application/ld+json", '
+                                 f'<{STRATEGY}>; rel="canonical"')
+    r = real_http.get(path_of(STRATEGY), headers={"Accept": "application/ld+json"})
+    assert r.headers["link"] == ('</id/plan/mito-strategy-2.ttl>; rel="alternate"; type="text/turtle", '
+                                 f'<{STRATEGY}>; rel="canonical"')
 
 
 def test_html_page_for_browsers(real_http):

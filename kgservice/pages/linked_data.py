@@ -27,6 +27,7 @@ from kgservice.pages.describe import describe
 from kgservice.pages.html import base_iri, html_error, local_href, render, root_path, wants_html
 from kgservice.pages import internal_queries
 from kgservice.pages.internal_queries import run
+from kgservice.opendata.jsonld import jsonld_response
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
 
@@ -44,12 +45,15 @@ def _alternates(request: Request, iri: str) -> list[dict[str, str]]:
     return out
 
 
-def _headers(request: Request, iri: str) -> dict[str, str]:
-    links = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in _alternates(request, iri)]
-    path = local_href(iri, base_iri(request), root_path(request))
-    links.append(f'<{path}.html>; rel="alternate"; type="text/html"')
+def _headers(request: Request, iri: str, fmt: str = "html") -> dict[str, str]:
+    # One rel="alternate" only: pyld 3.3's loader fails on several. It names the JSON-LD form (which
+    # a JSON-LD loader that lands on another form follows), or the Turtle one on the JSON-LD answer;
+    # the HTML page lists every form.
+    other = "turtle" if fmt == "jsonld" else "jsonld"
+    links = [f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in _alternates(request, iri)
+             if a["name"] == other]
     if iri.startswith(base_iri(request) + "graph/"):
-        links.append(f'<{root_path(request)}store?graph={quote(iri, safe="")}>; rel="alternate"; '
+        links.append(f'<{root_path(request)}store?graph={quote(iri, safe="")}>; rel="related"; '
                      'type="application/n-quads"; title="the graph\'s data"')
     links.append(f'<{iri}>; rel="canonical"')
     # an IRI with non-ASCII characters (a person keyed by the name) goes into a header as its URI
@@ -116,9 +120,12 @@ async def resource(request: Request, path: str) -> Response:
             return render(request, "resource.html", **await describe(request, iri),
                           alternates=_alternates(request, iri), headers=_headers(request, iri))
         name = "describe-graph" if is_graph else "describe-namespace" if rel.startswith("def/") else "describe"
+        if fmt == "jsonld":  # compacted against the published context, or the profile asked for
+            return jsonld_response(request, (await run(request, "pages", name, "ntriples", this=iri)).body,
+                                   _headers(request, iri, fmt))
         result = await run(request, "pages", name, fmt, this=iri)
         return Response(result.body, media_type=formats.RESULT_FORMATS[fmt].content_type,
-                        headers=_headers(request, iri))
+                        headers=_headers(request, iri, fmt))
     except ServiceError as exc:
         if browser and exc.status >= 400:
             return html_error(request, exc)

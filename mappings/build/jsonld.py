@@ -13,6 +13,10 @@ to what is written here, and ``pyld.jsonld.compact(expanded, context)`` gives th
 - flattened (``flattened``): compacted, always under ``@graph``.
 
 Named graphs become ``{"@id": graph, "@graph": [...]}`` nodes (a dataset, as in the dumps).
+
+The /id/ pages reference the context by its IRI (JSON-LD tools fetch and cache it); the dump carries
+the same definitions inline, so a downloaded file reads offline (pyoxigraph, for one, loads no
+remote context).
 """
 
 from __future__ import annotations
@@ -42,11 +46,11 @@ def context_iri(base_iri: str) -> str:
 class Shaper:
     """Turns pyoxigraph triples/quads into JSON-LD of one profile, referencing the context by IRI."""
 
-    def __init__(self, context: dict[str, str], context_url: str) -> None:
+    def __init__(self, context: dict[str, str], context_ref: str | dict[str, str]) -> None:
         # a term can prefix a compact IRI when its IRI ends in a gen-delim (JSON-LD 1.1 §4.4)
         self.prefixes = [(term, iri) for term, iri in context.items()
                          if isinstance(iri, str) and iri[-1:] in ":/?#[]@"]
-        self.context_url = context_url
+        self.context_ref = context_ref  # the value of "@context": the context's IRI, or its definitions
 
     def compact_iri(self, iri: str) -> str:
         best = None
@@ -103,22 +107,23 @@ class Shaper:
             return self.nodes(triples, compact=False)
         nodes = self.nodes(triples, compact=True)
         if profile == "compacted" and len(nodes) == 1:
-            return {"@context": self.context_url, **nodes[0]}
-        return {"@context": self.context_url, "@graph": nodes}
+            return {"@context": self.context_ref, **nodes[0]}
+        return {"@context": self.context_ref, "@graph": nodes}
 
     def write_dataset(self, graphs: Iterable[tuple[Any, Iterable[Any]]], out: TextIO) -> None:
         """The compacted JSON-LD of a dataset, one named graph at a time: ``graphs`` yields
         (graph name, its quads); only one graph's nodes are held at once."""
-        out.write(json.dumps({"@context": self.context_url}, ensure_ascii=False)[:-1] + ', "@graph": [')
+        out.write(json.dumps({"@context": self.context_ref}, ensure_ascii=False)[:-1] + ', "@graph": [')
         for i, (name, quads) in enumerate(graphs):
             graph = {"@id": self._ref(name, True), "@graph": self.nodes(quads, compact=True)}
             out.write((",\n" if i else "\n") + json.dumps(graph, ensure_ascii=False))
         out.write("\n]}\n")
 
 
-def write_dump(store: ox.Store, path: Path, ontology_dir: Path, base_iri: str) -> None:
-    """The compacted JSON-LD dump of the store's named graphs (not the merge)."""
-    shaper = Shaper(load_context(ontology_dir), context_iri(base_iri))
+def write_dump(store: ox.Store, path: Path, ontology_dir: Path) -> None:
+    """The compacted JSON-LD dump of the store's named graphs (not the merge), its context inline."""
+    context = load_context(ontology_dir)
+    shaper = Shaper(context, context)
     graphs = ((g, store.quads_for_pattern(None, None, None, g)) for g in sorted(store.named_graphs(), key=str))
     with path.open("w", encoding="utf-8") as out:
         shaper.write_dataset(graphs, out)

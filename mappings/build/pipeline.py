@@ -240,7 +240,7 @@ def _dump_files(store: ox.Store, dumps_dir: Path, config: ProjectConfig) -> Iter
     for name, fmt in DUMPS.items():
         path = dumps_dir / name
         if fmt == ox.RdfFormat.JSON_LD:  # compacted against the published context, with @type
-            jsonld.write_dump(store, path, config.ontology_dir, config.base_iri)
+            jsonld.write_dump(store, path, config.ontology_dir)
         elif fmt == ox.RdfFormat.N_QUADS:
             _write_stable_nquads(store, path)  # identical bytes for identical data
         elif fmt.supports_datasets:
