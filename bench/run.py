@@ -393,7 +393,9 @@ class Request:
     content: bytes | None = None
 
 
-async def _drive(base: str, requests: list[Request], clients: int, max_requests: int, max_seconds: float) -> dict:
+async def _drive(base: str, requests: list[Request], clients: int, max_requests: int, max_seconds: float,
+                 by_query: dict[int, list[float]] | None = None) -> dict:
+    """``by_query``: filled with each request's latency (s) under its index in ``requests``."""
     import httpx
 
     done, errors, latencies = 0, 0, []
@@ -415,6 +417,8 @@ async def _drive(base: str, requests: list[Request], clients: int, max_requests:
                 except httpx.HTTPError:
                     ok = False
                 latencies.append(time.perf_counter() - t)
+                if by_query is not None and ok:
+                    by_query.setdefault(i % len(requests), []).append(latencies[-1])
                 done += ok
                 errors += not ok
         started = time.monotonic()
@@ -424,11 +428,13 @@ async def _drive(base: str, requests: list[Request], clients: int, max_requests:
             "p50_ms": pct([x * 1000 for x in latencies], 50)}
 
 
-def drive(base: str, requests: list[Request], clients: int, max_requests: int, max_seconds: float) -> dict:
-    return asyncio.run(_drive(base, requests, clients, max_requests, max_seconds))
+def drive(base: str, requests: list[Request], clients: int, max_requests: int, max_seconds: float,
+          by_query: dict[int, list[float]] | None = None) -> dict:
+    return asyncio.run(_drive(base, requests, clients, max_requests, max_seconds, by_query))
 
 
-def drive_raw(store: Path, jobs: list[tuple[str, dict]], clients: int, max_requests: int, max_seconds: float) -> dict:
+def drive_raw(store: Path, jobs: list[tuple[str, dict]], clients: int, max_requests: int, max_seconds: float,
+              by_query: dict[int, list[float]] | None = None) -> dict:
     """In-process pyoxigraph with ``clients`` threads (the GIL is released while evaluating)."""
     import pyoxigraph as ox
 
@@ -445,14 +451,18 @@ def drive_raw(store: Path, jobs: list[tuple[str, dict]], clients: int, max_reque
             if i is None or time.monotonic() > deadline:
                 return
             text, subs = jobs[i % len(jobs)]
+            t = time.perf_counter()
             result = s.query(text, use_default_graph_as_union=True,
                              substitutions={ox.Variable(k): v for k, v in subs.items()} if subs else None)
             if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
                 result.serialize(format=ox.QueryResultsFormat.JSON)
             else:
                 result.serialize(format=ox.RdfFormat.N_TRIPLES)
+            elapsed = time.perf_counter() - t
             with lock:
                 done[0] += 1
+                if by_query is not None:
+                    by_query.setdefault(i % len(jobs), []).append(elapsed)
 
     started = time.monotonic()
     with ThreadPoolExecutor(clients) as pool:
@@ -651,11 +661,10 @@ def throughput(stores: dict[int, Path], work: Path, quick: bool, results: dict) 
     texts = bsbm_queries(250 if quick else None)
     store = bsbm_store(work)
     nt = bsbm_nt(work)
-    tp["bsbm"] = {"queries": len(texts), "triples": 374911, "results": {}}
+    tp["bsbm"] = {"queries": len(texts), "triples": 374911, "results": {}, "rounds": BSBM_ROUNDS}
     log(f"throughput, BSBM explore ({len(texts)} queries), requests/s:")
     note_load("throughput BSBM")
-    _compare(tp["bsbm"]["results"], store, nt, work, clients_levels, max_req, max_s,
-             lambda kind: sparql_requests(kind, texts), [(t, {}) for t in texts])
+    bsbm_compare(tp["bsbm"], store, nt, work, clients_levels, max_req, max_s, texts)
     # dashboard mix: the named queries on the largest store measured up to N=100
     candidates = [n for n in stores if n <= 100] or list(stores)
     if not candidates:
@@ -680,6 +689,142 @@ def throughput(stores: dict[int, Path], work: Path, quick: bool, results: dict) 
     note_load("throughput named")
     _compare(tp["named"]["results"], stores[n], union_nt(stores[n], work / f"n{n}" / "union.nt"), work,
              clients_levels, max_req, max_s, lambda kind: named_requests(kind, cases, order), raw_jobs)
+
+
+BSBM_ROUNDS = 3
+
+
+def bsbm_compare(w: dict, store: Path, nt: Path, work: Path, levels: list[int], max_req: int, max_s: float,
+                 texts: list[str]) -> None:
+    """The service, Oxigraph server and in-process pyoxigraph side by side: both servers run at once
+    and each cell is ``BSBM_ROUNDS`` rounds taken in turn (service, Oxigraph, in-process), so load
+    from elsewhere on a shared machine falls on all three alike. At 1 client each request's latency
+    is kept by query: the overhead of a server is, per query, its median latency less the median
+    in-process time (query and JSON serialisation), and the figure is the median over the queries
+    (it includes the HTTP client's own cost, alike for both servers)."""
+    out = w["results"]
+    servers = {"plankg": plankg_server(store, work), "oxigraph": oxigraph_server(store, work)}
+    started: dict[str, Server] = {}
+    jobs = [(t, {}) for t in texts]
+    try:
+        for kind, server in servers.items():
+            try:
+                out[kind] = {"startup_s": server.start(timeout=600)}
+                started[kind] = server
+            except RuntimeError as exc:
+                out[kind] = {"error": str(exc)}
+                log(f"  {kind}: {exc}")
+        reqs = {kind: sparql_requests(kind, texts) for kind in started}
+        for kind, server in started.items():
+            drive(server.url, reqs[kind][:20], 1, 20, 30)  # warm-up
+        out["pyoxigraph-raw"] = {}
+        latency: dict[str, dict[int, list[float]]] = {}
+        for c in levels:
+            cells: dict[str, list[dict]] = {kind: [] for kind in [*started, "pyoxigraph-raw"]}
+            for _ in range(BSBM_ROUNDS):
+                for kind, server in started.items():
+                    by_query = latency.setdefault(kind, {}) if c == 1 else None
+                    cells[kind].append(drive(server.url, reqs[kind], c, max_req // BSBM_ROUNDS,
+                                             max_s / BSBM_ROUNDS, by_query))
+                by_query = latency.setdefault("pyoxigraph-raw", {}) if c == 1 else None
+                cells["pyoxigraph-raw"].append(drive_raw(store, jobs, c, max_req // BSBM_ROUNDS,
+                                                         max_s / BSBM_ROUNDS, by_query))
+            for kind, runs in cells.items():
+                ok, secs = sum(r["ok"] for r in runs), sum(r["seconds"] for r in runs)
+                out[kind][str(c)] = {"ok": ok, "errors": sum(r["errors"] for r in runs), "seconds": secs,
+                                     "rps": ok / secs if secs else 0.0, "rounds": [round(r["rps"], 1) for r in runs]}
+            log(f"  {c:2d} clients: " + ", ".join(f"{k} {out[k][str(c)]['rps']:.1f}" for k in cells) + " req/s")
+        raw = {q: statistics.median(v) for q, v in latency.get("pyoxigraph-raw", {}).items()}
+        w["overhead_ms"] = {}
+        for kind in started:
+            diffs = [(statistics.median(v) - raw[q]) * 1000 for q, v in latency.get(kind, {}).items() if q in raw]
+            if diffs:
+                w["overhead_ms"][kind] = {"median": statistics.median(diffs), "queries": len(diffs),
+                                          "raw_median_ms": statistics.median(raw.values()) * 1000}
+                log(f"  overhead over in-process pyoxigraph, 1 client, {kind}: median {w['overhead_ms'][kind]['median']:.2f} "
+                    f"ms over {len(diffs)} queries")
+    finally:
+        for server in started.values():
+            server.stop()
+    rd = rdflib_server(nt, work)
+    try:
+        out["rdflib-endpoint"] = {"startup_s": rd.start(timeout=600)}
+    except (RuntimeError, OSError) as exc:  # OSError: not installed
+        out["rdflib-endpoint"] = {"error": str(exc)}
+        log(f"  rdflib-endpoint: {exc}")
+        return
+    try:
+        reqs_rd = sparql_requests("rdflib-endpoint", texts)
+        drive(rd.url, reqs_rd[:20], 1, 20, 30)
+        for c in levels:  # ~50x slower: fewer requests, same time bound
+            out["rdflib-endpoint"][str(c)] = r = drive(rd.url, reqs_rd, c, max_req // 10, max_s)
+            log(f"  {'rdflib-endpoint':16s} {c:2d} clients: {r['rps']:8.1f} req/s")
+    finally:
+        rd.stop()
+
+
+BSBM_HEADING = "## Throughput: Ad-hoc SPARQL: BSBM explore queries (requests/s)"
+
+
+def write_bsbm_section(results: dict, path: Path) -> None:
+    """Replace the BSBM section of BENCHMARKS.md with this run's (the rest of the file is left as it is)."""
+    tp = results["throughput"]
+    w = tp["bsbm"]
+    out = w["results"]
+    levels = [c for c in ("1", "4", "16") if any(c in v for v in out.values() if isinstance(v, dict))]
+
+    def rps(kind: str, c: str) -> float | None:
+        v = out.get(kind, {})
+        return v[c]["rps"] if isinstance(v, dict) and c in v else None
+
+    loads = "; ".join(f"{t} {phase}: {a:.1f}/{b:.1f}/{c:.1f}" for t, phase, (a, b, c) in results.get("loadavg", []))
+    lines = [BSBM_HEADING, "",
+             f"From `{results['command']}` ({results['started']}; 1/5/15-min load average on {os.cpu_count()} CPUs, "
+             f"this benchmark included: {loads}). {w['queries']} explore queries of 100 mixes, 1,000 products, "
+             f"{w['triples']:,} triples. The service (`/sparql`, POST application/sparql-query, 2 reader processes) and "
+             "`oxigraph serve-read-only --union-default-graph` on the same store directory run at once; each cell is "
+             f"{w['rounds']} rounds taken in turn (service, Oxigraph, in-process), at most {tp['max_requests']} requests "
+             f"and {tp['max_seconds']:.0f} s in all; raw: in-process pyoxigraph, one thread per client, JSON serialised; "
+             "rdflib-endpoint alone afterwards (a tenth of the requests).", "",
+             "| system | " + " | ".join(f"{c} client{'s' if c != '1' else ''}" for c in levels) + " | errors |",
+             "|---|" + "---:|" * (len(levels) + 1)]
+    for kind in ("plankg", "oxigraph", "rdflib-endpoint", "pyoxigraph-raw"):
+        v = out.get(kind)
+        if not isinstance(v, dict):
+            continue
+        if "error" in v:
+            lines.append(f"| {kind} | {v['error']} |" + " |" * len(levels))
+            continue
+        cells = [f"{rps(kind, c):,.1f}" if rps(kind, c) is not None else "–" for c in levels]
+        lines.append(f"| {kind} | " + " | ".join(cells) + f" | {sum(v[c]['errors'] for c in levels if c in v)} |")
+    lines += ["", "| ratio | " + " | ".join(levels) + " |", "|---|" + "---:|" * len(levels)]
+    for a, b in (("plankg", "oxigraph"), ("plankg", "rdflib-endpoint"), ("plankg", "pyoxigraph-raw"),
+                 ("oxigraph", "pyoxigraph-raw")):
+        cells = [f"{rps(a, c) / rps(b, c):.2f}×" if rps(a, c) and rps(b, c) else "–" for c in levels]
+        lines.append(f"| {a} / {b} | " + " | ".join(cells) + " |")
+    over = w.get("overhead_ms", {})
+    if over:
+        lines += ["", "Median overhead over in-process pyoxigraph at 1 client (per query: median HTTP latency less the "
+                  "median in-process time; the median over the queries; the HTTP client's own cost is in both): "
+                  + "; ".join(f"{k} {v['median']:.2f} ms" for k, v in over.items())
+                  + f" (in-process median {next(iter(over.values()))['raw_median_ms']:.2f} ms a query)."]
+    p1, o1 = rps("plankg", "1"), rps("oxigraph", "1")
+    p4, o4 = rps("plankg", "4"), rps("oxigraph", "4")
+    if p1 and o1 and p4 and o4 and "plankg" in over:
+        lines += ["", "| target | measured | verdict |", "|---|---|---|",
+                  f"| ≥ 1.0× oxigraph, 1 client | {p1 / o1:.2f}× | {'met' if p1 >= o1 else 'missed'} |",
+                  f"| ≥ 1.3× oxigraph, 4 clients | {p4 / o4:.2f}× | {'met' if p4 >= 1.3 * o4 else 'missed'} |",
+                  f"| median overhead over in-process pyoxigraph ≤ 0.5 ms | {over['plankg']['median']:.2f} ms | "
+                  f"{'met' if over['plankg']['median'] <= 0.5 else 'missed'} |"]
+    section = "\n".join(lines) + "\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = text.find(BSBM_HEADING)
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(BSBM_HEADING))
+        text = text[:start] + section + (text[end:] if end >= 0 else "")
+    path.write_text(text, encoding="utf-8")
 
 
 def _compare(out: dict, store: Path, nt: Path, work: Path, levels: list[int], max_req: int, max_s: float,
@@ -725,7 +870,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-builds", type=Path, help="results.json of an earlier invocation: take its build "
                         "rows and stores instead of building again")
     parser.add_argument("--only-bsbm", action="store_true", help="only the ad-hoc SPARQL throughput (BSBM): "
-                        "no corpus, builds or latency; written to WORK/bsbm-only.json, BENCHMARKS.md untouched")
+                        "no corpus, builds or latency; written to WORK/bsbm-only.json and BENCHMARKS.md's BSBM section")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     work = args.work.resolve()
@@ -737,7 +882,8 @@ def main(argv: list[str] | None = None) -> int:
         note_load("end")
         results["loadavg"] = LOADAVG
         (work / "bsbm-only.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-        log(f"wrote {work / 'bsbm-only.json'}")
+        write_bsbm_section(results, ROOT / "BENCHMARKS.md")
+        log(f"wrote {work / 'bsbm-only.json'} and the BSBM section of BENCHMARKS.md")
         return 0
     ontology = work / "ontology"  # a snapshot: the shared tree may change during a long run
     shutil.rmtree(ontology, ignore_errors=True)
