@@ -94,7 +94,7 @@ def _load(ctx: typer.Context, target: str, dump: Path | None = None, **options) 
     try:
         remote = Target.from_url(target, flavour=options.pop("flavour", None), username=s.remote_user,
                                  password=password)
-        report = load(remote, dump or s.dumps_current / "plankg.nq", base_iri=s.base_iri,
+        report = load(remote, dump or s.dumps_current / "plankg.nq", s,
                       progress=lambda step: typer.echo(f"… {step}", err=True), **options)
     except LoadError as exc:
         _fail(FAILED, f"loading {target} failed: {exc}")

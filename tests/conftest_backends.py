@@ -71,10 +71,10 @@ def virtuoso_env(tmp_path_factory, graph) -> dict:
 def _interrupted_then_resumed(url: str, graph: dict, state: Path) -> dict:
     """Load with a stop after the first batch, then again: what each run did."""
     with pytest.raises(LoadInterrupted):
-        load(url, graph["dump"], state_path=state, batch_size=2000, stop_after=1)
+        load(url, graph["dump"], Settings(), state_path=state, batch_size=2000, stop_after=1)
     after_first = json.loads(state.read_text())
-    resumed = load(url, graph["dump"], state_path=state, batch_size=2000)
-    again = load(url, graph["dump"], state_path=state, batch_size=2000)  # complete: nothing to send
+    resumed = load(url, graph["dump"], Settings(), state_path=state, batch_size=2000)
+    again = load(url, graph["dump"], Settings(), state_path=state, batch_size=2000)  # complete: nothing to send
     return {"after_first": after_first, "resumed": resumed, "again": again}
 
 

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 import httpx
 import pyoxigraph as ox
 from kgservice.engine.remote import RemoteEngine, Target, merge_target
@@ -130,8 +131,8 @@ def _send(client: httpx.Client, target: Target, method: str, graph: str, batch: 
     raise LoadError(f"graph <{graph}>: {method} of {len(batch)} triples to {target.store_url} failed: {last}")
 
 
-def load(target: str | Target, dump: Path, *, state_path: Path | None = None, batch_size: int = DEFAULT_BATCH,
-         base_iri: str = "https://plankg.org/", flavour: str | None = None, prune: bool = False,
+def load(target: str | Target, dump: Path, settings: Any, *, state_path: Path | None = None,
+         batch_size: int = DEFAULT_BATCH, flavour: str | None = None, prune: bool = False,
          timeout_s: float = 120.0, stop_after: int | None = None,
          progress: Callable[[str], None] = lambda _: None) -> LoadReport:
     """Load ``dump`` into the remote store, resuming from ``state_path``; verify every graph's count.
@@ -155,11 +156,9 @@ def load(target: str | Target, dump: Path, *, state_path: Path | None = None, ba
         state = {**identity, "done": {}, "verified": False}
     graphs = read_dump(dump)
     merged = merge_of(graphs)
-    merge_graph = merge_target(target.flavour, base_iri) or DEFAULT
+    merge_graph = merge_target(target.flavour, settings.base_iri) or DEFAULT
     report = LoadReport(target=target.display)
-    from kgservice.settings import Settings
-
-    engine = RemoteEngine(target, Settings(base_iri=base_iri, query_timeout_s=timeout_s))
+    engine = RemoteEngine(target, settings.model_copy(update={"query_timeout_s": timeout_s}))
     sent = 0
     with httpx.Client() as client:
         for graph, triples in [*graphs.items(), (merge_graph, merged)]:

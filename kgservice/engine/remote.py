@@ -123,14 +123,10 @@ _NODE_ID = re.compile(rb"<nodeID://([A-Za-z0-9]+)>")
 class RemoteEngine:
     """The engine contract over a remote SPARQL store (see the module doc)."""
 
-    def __init__(self, target: Target | str, settings: Any = None, *, scope: str | None = None,
+    def __init__(self, target: Target | str, settings: Any, *, scope: str | None = None,
                  remote_max_rows: int | None = None, graphs_ttl_s: float = 60.0,
                  client: httpx.Client | None = None) -> None:
-        if settings is None:
-            from kgservice.settings import Settings
-
-            settings = Settings()
-        self.settings = settings
+        self.settings = settings  # kgservice.settings.Settings, handed down (the engine never makes its own)
         self.target = Target.from_url(target) if isinstance(target, str) else target
         self.scope = scope or ("graphs" if self.target.flavour in ("virtuoso", "generic") else "remote")
         if self.scope not in ("graphs", "remote"):
