@@ -31,15 +31,11 @@ from kgservice.opendata.catalog import Agent, CatalogContext, Contact, DatasetFa
 from kgservice.opendata.facts import dataset_facts, history
 from kgservice.opendata.void import void_graph
 from kgservice.request.errors import ServiceError
-from kgservice.request.negotiation import choose
+from kgservice.request.negotiation import rdf_response
 from mappings.build.jsonld import CONTEXT_FILE, CONTEXT_PATH
 from mappings.records.sources import load_catalog
 
 router = APIRouter(tags=["open data"])
-
-RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
-                  "rdfxml": "pretty-xml", "jsonld": "json-ld"}
-
 
 def _dumps_dir(request: Request) -> Path:
     path = Path(request.app.state.settings.dumps_path)
@@ -103,12 +99,8 @@ async def _context(request: Request) -> CatalogContext:
 
 
 def _graph_response(request: Request, graph: Graph, format_values: list[str]) -> Response:
-    fmt = choose(request.headers.get("accept"), format_values, "graph")
-    if fmt.name not in RDFLIB_FORMATS:
-        raise ServiceError("not_acceptable", f"{fmt.media_type} cannot carry the catalog")
-    body = graph.serialize(format=RDFLIB_FORMATS[fmt.name])
-    return Response(body if isinstance(body, bytes) else body.encode("utf-8"), media_type=fmt.content_type,
-                    headers={"Vary": "Accept"})
+    body, content_type = rdf_response(request.headers.get("accept"), format_values, graph)
+    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
 
 
 @router.get("/catalog", summary="DCAT 3 catalog of the datasets, distributions and the SPARQL service")

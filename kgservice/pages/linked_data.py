@@ -62,25 +62,8 @@ def _headers(request: Request, iri: str, fmt: str = "html") -> dict[str, str]:
 
 
 def _choose(request: Request, suffix_format: str | None) -> str:
-    """'html' or a graph format name: suffix, then ``format`` parameter, then Accept."""
-    if suffix_format:
-        return suffix_format
-    values = request.query_params.getlist("format")
-    if values:
-        if values[0].strip().lower() in ("html", "text/html"):
-            return "html"
-        return formats.from_param(values[0], "graph").name
-    accept = request.headers.get("accept")
-    offers = {"text/turtle": "turtle", "text/html": "html", "application/xhtml+xml": "html"}
-    for f in formats.formats_of("graph"):
-        if f.name in ALTERNATES:
-            for mt in (f.media_type, *f.aliases):
-                offers.setdefault(mt, f.name)
-    picked = formats.negotiate(accept, list(offers))
-    if picked is None:
-        raise ServiceError("not_acceptable", f"no acceptable format for {accept!r}; available: text/html, "
-                           + ", ".join(formats.RESULT_FORMATS[n].media_type for n in ALTERNATES))
-    return offers[picked]
+    """'html' or a graph format name: suffix, then ``format`` parameter, then Accept (every graph format)."""
+    return suffix_format or formats.choose_page(request.headers.get("accept"), request.query_params.getlist("format"))
 
 
 def install(app) -> None:

@@ -271,6 +271,34 @@ def choose(accept: str | None, format_values: Sequence[str], kind: str | None) -
     return choose_among(accept, format_values, offers, "an RDF graph" if kind == "graph" else "a query result")
 
 
+HTML = "html"
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def choose_page(accept: str | None, format_values: Sequence[str], what: str = "this resource") -> str:
+    """"html" or a graph format name, for a resource served as a page and as RDF in every graph format:
+    a ``format`` value (``html`` or a graph format), else Accept (Turtle first, then the page, then the
+    other RDF formats, so ``*/*`` gets Turtle and a browser the page); 406 listing them otherwise."""
+    given = [v for v in format_values if v.strip()]
+    if given and given[0].strip().lower() in (HTML, *_HTML_TYPES):
+        return HTML
+    if given:
+        return choose_among(accept, given, formats_of("graph"), what).name
+    table = {"text/turtle": "turtle", "text/html": HTML}
+    for f in formats_of("graph"):  # canonical media types before aliases (application/* is no Turtle)
+        table.setdefault(f.media_type, f.name)
+    for f in formats_of("graph"):
+        for mt in f.aliases:
+            table.setdefault(mt, f.name)
+    table["application/xhtml+xml"] = HTML  # last: application/* asks for RDF, not the page
+    picked = negotiate(accept, table)
+    if picked is None:
+        offered = ["text/html", *(f.media_type for f in formats_of("graph"))]
+        raise ServiceError("not_acceptable", f"no acceptable format for {accept!r}; {what} is available as "
+                           + ", ".join(offered), available=offered)
+    return table[picked]
+
+
 # --------------------------------------------------------------------------- writing RDF
 
 
