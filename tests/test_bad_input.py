@@ -346,8 +346,10 @@ def test_named_query_post_with_wrong_content_type(http):
     assert_envelope(http.post("/queries/list-plans", content=b"{}", headers={"Content-Type": "application/json"}), 415)
 
 
-@pytest.mark.parametrize("how", ["declared", "chunked", "form", "update", "gsp"])
+@pytest.mark.parametrize("how", ["declared", "chunked", "form", "update", "gsp", "named-query-form"])
 def test_huge_bodies_413(live, http, how):
+    """Every body is read under max_request_bytes (kgservice.request.params); a named query's POST form
+    was read with no cap (regression)."""
     before = worker_pids(live)
     limit = live.settings.max_request_bytes
     big = ("SELECT * WHERE { ?s ?p ?o } # " + "x" * (limit + 10)).encode()
@@ -361,6 +363,8 @@ def test_huge_bodies_413(live, http, how):
         r = http.post("/sparql", data={"query": big.decode()})
     elif how == "update":
         r = http.post("/sparql", content=big, headers={"Content-Type": "application/sparql-update", **auth})
+    elif how == "named-query-form":
+        r = http.post("/queries/test-echo", data={"text": "x" * (limit + 10)})
     else:
         r = http.put("/store", params={"graph": "urn:g"}, content=b"<urn:a> <urn:b> <urn:c> .\n" * 5000,
                      headers={"Content-Type": "application/n-triples", **auth})

@@ -100,18 +100,10 @@ def _describe(request: Request, query: NamedQuery, as_json: bool) -> Response:
 
 
 async def _request_values(request: Request) -> list[tuple[str, str]]:
-    items = list(request.query_params.multi_items())
-    if request.method == "POST":
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "application/x-www-form-urlencoded":
-            form = await request.form()
-            items += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-        elif ctype:
-            from kgservice.request.errors import ServiceError
+    """The query string and a POST's form fields, under max_request_bytes (kgservice.request.params)."""
+    from kgservice.request.params import request_params
 
-            raise ServiceError("unsupported_media_type",
-                               "POST parameters as application/x-www-form-urlencoded")
-    return items
+    return await request_params(request)
 
 
 @router.api_route("/queries/{name}", methods=["GET", "POST"], summary="Describe or run a named query")
