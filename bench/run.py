@@ -694,6 +694,26 @@ def throughput(stores: dict[int, Path], work: Path, quick: bool, results: dict) 
 BSBM_ROUNDS = 3
 
 
+def cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU time (user + system, s) of a process and its descendants, by pid (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            tree[p] = stats[p][1]
+            todo += [c for c, (parent, _) in stats.items() if parent == p]
+    return tree
+
+
 def bsbm_compare(w: dict, store: Path, nt: Path, work: Path, levels: list[int], max_req: int, max_s: float,
                  texts: list[str]) -> None:
     """The service, Oxigraph server and in-process pyoxigraph side by side: both servers run at once
@@ -719,13 +739,24 @@ def bsbm_compare(w: dict, store: Path, nt: Path, work: Path, levels: list[int], 
             drive(server.url, reqs[kind][:20], 1, 20, 30)  # warm-up
         out["pyoxigraph-raw"] = {}
         latency: dict[str, dict[int, list[float]]] = {}
+        cpu_ms: dict[str, dict[str, float]] = {}
+        w["cpu_ms_per_request"] = cpu_ms
         for c in levels:
             cells: dict[str, list[dict]] = {kind: [] for kind in [*started, "pyoxigraph-raw"]}
             for _ in range(BSBM_ROUNDS):
                 for kind, server in started.items():
                     by_query = latency.setdefault(kind, {}) if c == 1 else None
+                    before, client = cpu_seconds(server.proc.pid), os.times()
                     cells[kind].append(drive(server.url, reqs[kind], c, max_req // BSBM_ROUNDS,
                                              max_s / BSBM_ROUNDS, by_query))
+                    if c == 1:  # where a request's CPU goes: the server's processes and the client's
+                        after, client_after, n = cpu_seconds(server.proc.pid), os.times(), cells[kind][-1]["ok"] or 1
+                        acc = cpu_ms.setdefault(kind, {"server": 0.0, "readers": 0.0, "client": 0.0, "requests": 0})
+                        main = server.proc.pid
+                        acc["server"] += (after.get(main, 0) - before.get(main, 0)) * 1000
+                        acc["readers"] += sum(t - before.get(p, 0) for p, t in after.items() if p != main) * 1000
+                        acc["client"] += (client_after.user + client_after.system - client.user - client.system) * 1000
+                        acc["requests"] += n
                 by_query = latency.setdefault("pyoxigraph-raw", {}) if c == 1 else None
                 cells["pyoxigraph-raw"].append(drive_raw(store, jobs, c, max_req // BSBM_ROUNDS,
                                                          max_s / BSBM_ROUNDS, by_query))
@@ -734,6 +765,13 @@ def bsbm_compare(w: dict, store: Path, nt: Path, work: Path, levels: list[int], 
                 out[kind][str(c)] = {"ok": ok, "errors": sum(r["errors"] for r in runs), "seconds": secs,
                                      "rps": ok / secs if secs else 0.0, "rounds": [round(r["rps"], 1) for r in runs]}
             log(f"  {c:2d} clients: " + ", ".join(f"{k} {out[k][str(c)]['rps']:.1f}" for k in cells) + " req/s")
+        for acc in cpu_ms.values():
+            n = acc.pop("requests") or 1
+            for key in acc:
+                acc[key] /= n
+        if cpu_ms:
+            log("  CPU ms a request at 1 client: " + "; ".join(
+                f"{k}: " + ", ".join(f"{p} {v:.2f}" for p, v in acc.items()) for k, acc in cpu_ms.items()))
         raw = {q: statistics.median(v) for q, v in latency.get("pyoxigraph-raw", {}).items()}
         w["overhead_ms"] = {}
         for kind in started:
@@ -808,6 +846,11 @@ def write_bsbm_section(results: dict, path: Path) -> None:
                   "median in-process time; the median over the queries; the HTTP client's own cost is in both): "
                   + "; ".join(f"{k} {v['median']:.2f} ms" for k, v in over.items())
                   + f" (in-process median {next(iter(over.values()))['raw_median_ms']:.2f} ms a query)."]
+    cpu = w.get("cpu_ms_per_request", {})
+    if cpu:
+        lines += ["", "CPU time a request at 1 client (user + system, from /proc, over the 1-client rounds): "
+                  + "; ".join(f"{k}: web/server process {v['server']:.2f} ms, reader processes {v['readers']:.2f} ms, "
+                              f"the benchmark's HTTP client {v['client']:.2f} ms" for k, v in cpu.items()) + "."]
     p1, o1 = rps("plankg", "1"), rps("oxigraph", "1")
     p4, o4 = rps("plankg", "4"), rps("oxigraph", "4")
     if p1 and o1 and p4 and o4 and "plankg" in over:
