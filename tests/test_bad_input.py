@@ -587,13 +587,13 @@ def test_allow_list_admits_nothing_else(http, stub):
                       f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
                       f"PREFIX e: <{target}> SELECT * WHERE {{ SERVICE e: {{ ?s ?p ?o }} }}"):
             r = http.get("/sparql", params={"query": query})
-            error = assert_envelope(r, 400)
+            error = assert_envelope(r, 403)  # the one status of kind forbidden (it was 400 here, 403 elsewhere)
             assert error["kind"] == "forbidden", (target, error)
     # a variable target, a BASE trick and a prefixed name resolving elsewhere
     for query in ("SELECT * WHERE { BIND(<%s> AS ?u) SERVICE ?u { ?s ?p ?o } }" % stub.url,
                   "BASE <http://evil.example/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }",
                   "PREFIX s: <%s> SELECT * WHERE { SERVICE s:x { ?s ?p ?o } }" % stub.url):
-        assert assert_envelope(http.get("/sparql", params={"query": query}), 400)["kind"] == "forbidden"
+        assert assert_envelope(http.get("/sparql", params={"query": query}), 403)["kind"] == "forbidden"
     assert stub.requests == []
 
 
@@ -612,7 +612,7 @@ def test_load_refused_even_for_the_allow_listed_host_with_another_path(http, stu
     stub.requests.clear()
     r = http.post("/sparql", data={"update": f"LOAD <{stub.url.replace('/sparql', '/data.ttl')}>"},
                   headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
-    assert assert_envelope(r, 400)["kind"] == "forbidden"
+    assert assert_envelope(r, 403)["kind"] == "forbidden"
     assert stub.requests == []
 
 
@@ -682,3 +682,18 @@ def test_schemathesis_no_server_errors(live, tmp_path):
     assert proc.returncode == 0, out[-4000:]
     assert re.search(r"\b\d+ passed\b|\bpassed\b", out), out[-2000:]
     assert_healthy(live, httpx.Client(base_url=live.url, timeout=30), before)
+
+
+def test_one_status_per_kind():
+    """The one kind→status table (kgservice.request.errors.STATUS): ``forbidden`` was sent as 400 for a
+    refused SERVICE/LOAD and as 405 by the remote engine; a kind outside the table cannot be raised."""
+    from kgservice.request.errors import STATUS, ServiceError
+
+    assert STATUS["forbidden"] == 403 and STATUS["too_many_rows"] == 422 and STATUS["bad_gateway"] == 502
+    for kind, status in STATUS.items():
+        assert ServiceError(kind, "x").status == status
+        assert ServiceError(kind, "x", status=status).status == status
+    with pytest.raises(ValueError):
+        ServiceError("forbidden", "x", status=400)
+    with pytest.raises(ValueError):
+        ServiceError("no_such_kind", "x")

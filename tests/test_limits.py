@@ -114,7 +114,7 @@ def test_service_refused_and_stub_untouched(client, stub, query):
     # only the exact allow-listed IRI may be reached; other IRIs and variables are refused
     stub.requests.clear()
     r = client.get("/sparql", params={"query": query.replace("{url}", stub.url).replace("{port}", port)})
-    assert r.status_code == 400
+    assert r.status_code == 403
     err = r.json()["error"]
     assert err["kind"] == "forbidden" and "SERVICE" in err["message"]
     assert stub.requests == []
@@ -124,7 +124,7 @@ def test_service_refused_by_default(http, stub):
     """The shared server has no allow-list: even the stub's IRI is refused."""
     stub.requests.clear()
     r = http.get("/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{stub.url}> {{ ?s ?p ?o }} }}"})
-    assert r.status_code == 400 and r.json()["error"]["kind"] == "forbidden"
+    assert r.status_code == 403 and r.json()["error"]["kind"] == "forbidden"
     assert stub.requests == []
 
 
@@ -149,7 +149,7 @@ def test_load_refused_and_stub_untouched(client, stub):
     for update in (f"LOAD <{stub.url.replace('/sparql', '/data.ttl')}>",
                    f"LOAD SILENT <{stub.url.replace('/sparql', '/data.ttl')}> INTO GRAPH <urn:g>"):
         r = client.post("/sparql", data={"update": update}, headers=auth)
-        assert r.status_code == 400
+        assert r.status_code == 403
         assert r.json()["error"]["kind"] == "forbidden" and "LOAD" in r.json()["error"]["message"]
     assert stub.requests == []
 

@@ -148,7 +148,7 @@ def check_update(update: str, settings: Any) -> Scan:
 def _check_common(text: str, scanned: Scan, settings: Any) -> None:
     refusal = check_remote(text, scanned, list(settings.service_allowlist))
     if refusal:
-        raise QueryError("forbidden", refusal, status=400)  # as before; the kind→status table is point 3's
+        raise QueryError("forbidden", refusal)
     if scanned.too_complex:
         raise QueryError("bad_request", scanned.too_complex)
 

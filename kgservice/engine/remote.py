@@ -25,8 +25,8 @@ Timeouts: the remote is given the deadline (Virtuoso ``timeout`` parameter in ms
 ``X-SQL-State: S1TAT`` when an "anytime" query runs out of time — that is ``QueryError("timeout")``,
 never a partial answer. No answer within the deadline (plus a margin) is a timeout as well.
 
-Remote down: connection refused/reset is ``QueryError("unavailable")`` (503, Retry-After); a 5xx from
-the remote is ``unavailable`` with status 502 (bad gateway), with the remote's message. Each request
+Remote down: connection refused/reset is ``QueryError("unavailable")`` (503, Retry-After); a 5xx (or an
+unreadable answer) from the remote is ``bad_gateway`` (502), with the remote's message. Each request
 opens or re-uses a connection, so the service recovers on its own when the remote comes back.
 
 Default graph: the RDF merge of the service's named graphs, each triple once (mappings.build.merge), loaded
@@ -188,14 +188,13 @@ class RemoteEngine:
         if status in (400, 414):
             raise QueryError("bad_request", f"the SPARQL store refused the query: {message}")
         if status in (401, 403):
-            raise QueryError("unavailable", f"the SPARQL store at {self.target.display} refused access "
-                             f"({status}): check the service's credentials", status=502)
+            raise QueryError("bad_gateway", f"the SPARQL store at {self.target.display} refused access "
+                             f"({status}): check the service's credentials")
         if status == 406:
-            raise QueryError("unavailable", f"the SPARQL store cannot write the exchange format: {message}",
-                             status=502)
+            raise QueryError("bad_gateway", f"the SPARQL store cannot write the exchange format: {message}")
         if status >= 500:
-            raise QueryError("unavailable", f"the SPARQL store at {self.target.display} failed ({status}): "
-                             f"{message}", status=502, headers={"Retry-After": "5"})
+            raise QueryError("bad_gateway", f"the SPARQL store at {self.target.display} failed ({status}): "
+                             f"{message}", headers={"Retry-After": "5"})
         raise QueryError("bad_request", f"the SPARQL store answered {status}: {message}")
 
     # ---- the dataset a query sees
@@ -304,15 +303,15 @@ class RemoteEngine:
         try:
             doc = normalise_json_results(data)
         except (ValueError, KeyError, TypeError) as exc:
-            raise QueryError("unavailable", f"the SPARQL store sent unreadable results: {exc}", status=502) from None
+            raise QueryError("bad_gateway", f"the SPARQL store sent unreadable results: {exc}") from None
         if ("boolean" in doc) != (form == "ask"):
-            raise QueryError("unavailable", f"the SPARQL store answered a {form.upper()} with the wrong kind "
-                             "of result", status=502)
+            raise QueryError("bad_gateway", f"the SPARQL store answered a {form.upper()} with the wrong kind "
+                             "of result")
         try:
             result = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
             body = result.serialize(format=getattr(ox.QueryResultsFormat, RESULTS[fmt]))
         except (SyntaxError, ValueError) as exc:
-            raise QueryError("unavailable", f"the SPARQL store sent unreadable results: {exc}", status=502) from None
+            raise QueryError("bad_gateway", f"the SPARQL store sent unreadable results: {exc}") from None
         return body, None if form == "ask" else len(doc["results"]["bindings"])
 
     @staticmethod
@@ -321,7 +320,7 @@ class RemoteEngine:
         try:
             triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
         except SyntaxError as exc:
-            raise QueryError("unavailable", f"the SPARQL store sent unreadable N-Triples: {exc}", status=502) from None
+            raise QueryError("bad_gateway", f"the SPARQL store sent unreadable N-Triples: {exc}") from None
         rdf = getattr(ox.RdfFormat, RDF[fmt])
         use = prefixes if fmt in ("turtle", "trig", "rdfxml") else None
         try:
@@ -365,5 +364,5 @@ class RemoteEngine:
         self.write({"op": "update"})
 
     def write(self, req: dict) -> dict:
-        raise QueryError("forbidden", "this service reads a remote store; load it with "
-                         "`python -m kgservice.engine.load_remote --target URL`", status=405)
+        raise QueryError("method_not_allowed", "this service reads a remote store; load it with "
+                         "`python -m kgservice.engine.load_remote --target URL`")

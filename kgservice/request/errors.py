@@ -7,6 +7,9 @@ Every error — protocol, query, update, page — is answered as::
 with the status of its kind. Kinds are small named outcomes in the style of Oxigraph server:
 raise ``ServiceError(kind, message)`` anywhere; ``install(app)`` turns it (and FastAPI's own
 validation/404/405 errors, and anything unexpected) into the envelope.
+
+``STATUS`` is the one kind→status table: a kind has one status wherever it is raised (the engines,
+the protocol, the pages, the report, the catalog). A kind not in the table is a programming error.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ STATUS: dict[str, int] = {
     "unsupported_media_type": 415,
     "rate_limited": 429,
     "internal": 500,
+    # The remote SPARQL store (settings.store_url) failed or answered what cannot be read.
+    "bad_gateway": 502,
+    # No reader or store to answer now (restarting, overloaded, the remote unreachable); Retry-After.
     "unavailable": 503,
     # A query past its deadline: its worker was killed. 503 (the service declined to spend more
     # than its budget), without Retry-After: repeating the same query would fail the same way.
@@ -43,14 +49,19 @@ STATUS: dict[str, int] = {
 
 
 class ServiceError(Exception):
-    """A named outcome with a message; ``extra`` goes into the envelope (e.g. a query position)."""
+    """A named outcome with a message; ``extra`` goes into the envelope (e.g. a query position).
+    The status is the kind's (``STATUS``); ``status``, where given, must be that one."""
 
     def __init__(self, kind: str, message: str, *, status: int | None = None,
                  headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(message)
+        if kind not in STATUS:
+            raise ValueError(f"unknown error kind {kind!r}: add it to kgservice.request.errors.STATUS")
+        if status is not None and status != STATUS[kind]:
+            raise ValueError(f"kind {kind!r} is {STATUS[kind]}, not {status}: one status per kind")
         self.kind = kind
         self.message = message
-        self.status = status or STATUS.get(kind, 500)
+        self.status = STATUS[kind]
         self.headers = dict(headers or {})
         self.extra = extra
 
@@ -62,17 +73,18 @@ def envelope(kind: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"kind": kind, "message": message, **extra}}
 
 
-def error_response(kind: str, message: str, *, status: int | None = None,
-                   headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    return JSONResponse(envelope(kind, message, **extra), status_code=status or STATUS.get(kind, 500),
-                        headers=headers)
+def error_response(kind: str, message: str, *, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse(envelope(kind, message, **extra), status_code=STATUS[kind], headers=headers)
 
 
 def response_for(exc: ServiceError) -> JSONResponse:
-    return error_response(exc.kind, exc.message, status=exc.status, headers=exc.headers, **exc.extra)
+    return error_response(exc.kind, exc.message, headers=exc.headers, **exc.extra)
 
 
-_HTTP_KINDS = {v: k for k, v in STATUS.items() if k != "timeout"}
+# A status raised by Starlette/FastAPI themselves (404, 405, …): the kind that has it.
+_HTTP_KINDS: dict[int, str] = {}
+for _kind, _status in STATUS.items():
+    _HTTP_KINDS.setdefault(_status, _kind)
 
 
 def install(app: FastAPI) -> None:
@@ -85,8 +97,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = _HTTP_KINDS.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal")
-        return error_response(kind, str(exc.detail), status=exc.status_code,
-                              headers=getattr(exc, "headers", None))
+        return error_response(kind, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

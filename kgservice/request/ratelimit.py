@@ -71,6 +71,6 @@ class RateLimitMiddleware:
             return
         retry = max(1, math.ceil(wait))
         response = error_response("rate_limited", f"more than {self.per_minute} requests per minute from "
-                                  f"this address; retry in {retry} s", status=429,
+                                  f"this address; retry in {retry} s",
                                   headers={"Retry-After": str(retry)}, retry_after_s=retry)
         await response(scope, receive, send)
