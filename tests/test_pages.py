@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import pytest
 import rdflib
+import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
-from conftest_pages import BASE
+from conftest_pages import BASE, ROOT
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MITO = BASE + "id/city/082015"
@@ -166,3 +167,30 @@ def test_head_on_a_page_has_the_get_headers_and_no_body(real_http):
     assert head.headers["content-type"] == get.headers["content-type"]
     assert head.headers["content-length"] == str(len(get.content))
     assert real_http.head("/id/city/999999").status_code == 404
+
+
+def test_browser_links_show_pages_while_clients_get_rdf(real_http):
+    """The header's "SPARQL endpoint" link and /catalog: a page for a browser, RDF by Accept."""
+    endpoint = real_http.get("/sparql", headers={"Accept": BROWSER})
+    assert endpoint.status_code == 200 and endpoint.headers["content-type"].startswith("text/html")
+    assert 'id="query-form"' in endpoint.text and "Vary" in endpoint.headers
+    description = real_http.get("/sparql", headers={"Accept": "text/turtle"})
+    assert description.headers["content-type"].startswith("text/turtle")
+    rdflib.Graph().parse(data=description.text, format="turtle")
+
+    page = real_http.get("/catalog", headers={"Accept": BROWSER})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    # one dataset per source document (sources/catalog.yaml) and the whole graph, each with its downloads
+    documents = yaml.safe_load((ROOT / "sources" / "catalog.yaml").read_text(encoding="utf-8"))
+    sections = re.findall(r'<section class="dataset" id="dataset-([^"]+)">(.*?)</section>', page.text, re.S)
+    assert [name for name, _ in sections] == ["plankg"] + sorted(d["id"] for d in documents)
+    for doc in documents:
+        body = dict(sections)[doc["id"]]
+        assert doc["title_en"].replace("'", "&#39;").replace('"', "&#34;") in body
+        assert f'graph-{doc["id"]}.nq</a>' in body
+    assert 'href="/catalog?format=turtle"' in page.text
+    turtle = real_http.get("/catalog", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    assert len(set(graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))) == len(sections)
+    assert real_http.get("/catalog", params={"format": "turtle"}, headers={"Accept": BROWSER}).headers[
+        "content-type"].startswith("text/turtle")

@@ -108,6 +108,7 @@ async def _request_values(request: Request) -> list[tuple[str, str]]:
 
 @router.api_route("/queries/{name}", methods=["GET", "POST"], summary="Describe or run a named query")
 async def named_query(request: Request, name: str) -> Response:
+    from kgservice.pages import results as results_page
     from kgservice.request import negotiation as formats
     from kgservice.request.errors import ServiceError
 
@@ -133,7 +134,9 @@ async def named_query(request: Request, name: str) -> Response:
         substitutions = query.substitutions(given)
     except ParameterError as e:
         raise ServiceError("bad_request", str(e), parameter=e.parameter) from None
-    fmt = formats.choose(request.headers.get("accept"), format_values, "results")
+    html = results_page.wanted(request, format_values)  # a browser's: the answer as a table (JSON inside)
+    fmt = formats.RESULT_FORMATS["json"] if html else formats.choose(request.headers.get("accept"), format_values,
+                                                                        "results")
     from kgservice.engine.embedded import QueryError, get_engine
 
     engine = get_engine(request)
@@ -160,4 +163,6 @@ async def named_query(request: Request, name: str) -> Response:
         if cache is not None:
             cache.put(key, answer)
     headers["Link"] = answer.link
+    if html:
+        return results_page.page(request, query, items, answer.body, headers)
     return Response(answer.body, media_type=formats.content_type(answer.media_type), headers=headers)

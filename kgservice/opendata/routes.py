@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache, lru_cache
 from pathlib import Path
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph
 from rdflib.namespace import FOAF
@@ -36,6 +36,7 @@ from mappings.build.jsonld import CONTEXT_FILE, CONTEXT_PATH
 from mappings.records.sources import load_catalog
 
 router = APIRouter(tags=["open data"])
+
 
 def _dumps_dir(request: Request) -> Path:
     path = Path(request.app.state.settings.dumps_path)
@@ -104,12 +105,18 @@ def _graph_response(request: Request, graph: Graph, format_values: list[str]) ->
 
 
 @router.get("/catalog", summary="DCAT 3 catalog of the datasets, distributions and the SPARQL service")
-async def catalog(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002 - protocol name
-    return _graph_response(request, catalog_graph(await _context(request)), format or [])
+async def catalog(request: Request, format: list[str] | None = Query(None)) -> Response:  # noqa: A002 - protocol name
+    from kgservice.pages.catalog_page import catalog_page
+    from kgservice.pages.html import wants_html
+
+    graph = catalog_graph(await _context(request))
+    if not format and wants_html(request):  # a browser (text/html first): the catalog as a page
+        return catalog_page(request, graph)
+    return _graph_response(request, graph, format or [])
 
 
 @router.get("/.well-known/void", summary="VoID description of the dataset")
-async def void(request: Request, format: list[str] | None = None) -> Response:  # noqa: A002
+async def void(request: Request, format: list[str] | None = Query(None)) -> Response:  # noqa: A002
     ctx = await _context(request)
     counts = ctx.report.get("instances_per_class", {})
     stats = ctx.report.get("void", {})

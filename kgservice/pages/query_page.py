@@ -1,11 +1,15 @@
 """The browser query page (``GET /query``) and the page's own static files (``GET /static/…``).
 
 The page is a textarea with a SPARQL highlighter of our own drawn underneath it
-(static/sparql.js: a tokenizer writing spans into a <pre> that scrolls with the textarea),
-the PREFIX declarations prefilled, the named queries as examples (a click loads the text),
-and a Run button that POSTs the query to ``/sparql`` asking for JSON (N-Triples for graphs) and
-renders a table: IRIs are links (local links for the graph's own IRIs) shown by their label
-when the query also returns ``?xLabel`` for ``?x``.  The query goes into the page URL
+(static/sparql.js: a tokenizer writing spans into a <pre> that scrolls with the textarea). The
+project's prefixes are not written into the editor: the page adds a ``PREFIX`` line for each known
+prefix the query uses and does not declare (the list is shown, folded, beside the editor). The
+named queries are the examples, each with its example values bound the way the remote engine binds
+parameters (a ``VALUES`` block in the outermost group and the sub-SELECTs projecting them,
+kgservice.engine.values), so an example runs as is and answers what the named query answers.
+Run POSTs the query to ``/sparql`` asking for JSON (N-Triples for graphs) and renders a table: IRIs
+are links (local links for the graph's own IRIs) with their prefixed name beside the label when
+the query also returns ``?xLabel`` for ``?x``.  The query goes into the page URL
 (``/query?query=…``) when run, and a page opened with ``?query=`` runs it at once, so a URL is a
 shareable result.  Download links point at ``/sparql?query=…&format=…`` for each format the query
 form allows.  No CDN and no third-party script: the files under static/ are all of it.
@@ -17,7 +21,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
-from kgservice.pages.html import base_iri, render, sparql_prefixes
+from kgservice.engine.values import bind_values
+from kgservice.named_queries.registry import NamedQuery
+from kgservice.pages.html import PREFIXES, base_iri, render
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
@@ -36,19 +42,31 @@ LIMIT 100
 router = APIRouter()
 
 
-def prefix_block(request: Request) -> str:
-    return sparql_prefixes() + f"PREFIX id: <{base_iri(request)}id/>\n"
+def prefixes(request: Request) -> dict[str, str]:
+    """The prefixes the page adds when a query uses them: the project's, and ``id:`` for the data."""
+    return {**PREFIXES, "id": f"{base_iri(request)}id/"}
+
+
+def example_text(query: NamedQuery) -> str:
+    """The named query's text with its example values bound (a comment names them)."""
+    values = {p.name: query.example.get(p.name, p.default) for p in query.parameters}
+    values = {k: v for k, v in values.items() if v is not None}
+    if not values:
+        return query.text
+    bound = bind_values(query.text, query.substitutions({k: [v] for k, v in values.items()}), every_group=False)
+    names = ", ".join(f"{k} = {v}" for k, v in values.items())
+    return f"# example values: {names} (the VALUES block binds them; /queries/{query.name} takes them as parameters)\n" + bound
 
 
 @router.get("/query", summary="Query page (HTML)")
 def query_page(request: Request, query: str | None = None) -> Response:
     named = getattr(request.app.state, "named_queries", {})
-    examples = [{"name": q.name, "summary": q.summary, "form": q.form, "text": q.text,
+    examples = [{"name": q.name, "summary": q.summary, "form": q.form, "text": example_text(q),
                  "parameters": [p.name for p in q.parameters]}
                 for q in named.values()]
-    initial = query if query is not None else prefix_block(request) + "\n" + DEFAULT_QUERY
+    initial = query if query is not None else DEFAULT_QUERY
     result_formats = {kind: [f.name for f in formats.formats_of(kind)] for kind in ("results", "graph")}
-    return render(request, "query.html", title="SPARQL query — PlanKG", initial=initial,
+    return render(request, "query.html", title="SPARQL query — PlanKG", initial=initial, prefixes=prefixes(request),
                   examples=examples, result_formats=result_formats, auto_run=query is not None)
 
 

@@ -32,6 +32,8 @@ from starlette.concurrency import run_in_threadpool
 from kgservice.engine.embedded import get_engine
 from kgservice.engine.sparqltext import scan
 from kgservice.protocol import service_description
+from kgservice.pages.html import wants_html
+from kgservice.pages.query_page import query_page
 from kgservice.protocol import update as updates
 from kgservice.request import negotiation as formats
 from kgservice.request.base import endpoint_iri
@@ -108,6 +110,8 @@ async def sparql_get(request: Request) -> Response:
     if not values(params, "query"):
         if set(k for k, _ in params) - set(FORMAT_PARAMS):
             raise ServiceError("bad_request", "dataset parameters without a 'query'")
+        if not format_values(params) and wants_html(request):  # a browser (text/html first): the query page
+            return query_page(request)
         fmt = formats.choose(request.headers.get("accept"), format_values(params), "graph")
         body = await run_in_threadpool(_description, request, fmt)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})

@@ -22,8 +22,6 @@ from kgservice.report.render import render_csv, render_html
 
 router = APIRouter()
 
-_STATUS = {"not_found": 404, "bad_request": 400, "too_many_rows": 503}
-
 
 def _want(request: Request, param: str | None) -> str:
     if param:
@@ -59,9 +57,8 @@ async def trail(request: Request,
     run_select = engine_select(request.app.state.engine)
     try:
         report = await run_in_threadpool(gather, run_select, target, base)
-    except ReportError as exc:
-        raise ServiceError(exc.kind if exc.kind in ("not_found", "bad_request") else "unavailable", exc.message,
-                           status=_STATUS.get(exc.kind)) from None
+    except ReportError as exc:  # its kinds (not_found, bad_request) are the error envelope's
+        raise ServiceError(exc.kind, exc.message) from None
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", target.split("/id/", 1)[-1]).strip("-") or "report"
     if want == "csv":
         return Response(render_csv(report), media_type="text/csv; charset=utf-8",

@@ -10,6 +10,7 @@
   var statusEl = document.getElementById("status");
   var resultsEl = document.getElementById("results");
   var examples = JSON.parse(document.getElementById("examples-data").textContent || "[]");
+  var known = JSON.parse(document.getElementById("prefixes-data").textContent || "{}");
 
   function paint() {
     // A trailing newline needs a character after it, or the <pre> is one line short.
@@ -24,15 +25,20 @@
     return f === "construct" || f === "describe" ? "graph" : "results";
   }
 
+  // What is sent: the editor's text with the PREFIX lines it needs.
+  function fullQuery() {
+    return SparqlText.withPrefixes(textarea.value, known);
+  }
+
   function updateLinks() {
-    var q = textarea.value, kind = kindOf(q);
+    var q = fullQuery(), kind = kindOf(q);
     var links = document.querySelectorAll("#downloads a[data-format]");
     for (var i = 0; i < links.length; i++) {
       var a = links[i];
       a.hidden = a.getAttribute("data-kind") !== kind;
       a.href = root + "sparql?query=" + encodeURIComponent(q) + "&format=" + a.getAttribute("data-format");
     }
-    document.getElementById("share").href = shareUrl(q);
+    document.getElementById("share").href = shareUrl(textarea.value);
   }
 
   function shareUrl(q) {
@@ -54,10 +60,27 @@
     return e;
   }
 
+  // An IRI as its prefixed name (the longest matching namespace), else whole.
+  function curie(iri) {
+    var best = null;
+    Object.keys(known).forEach(function (p) {
+      var ns = known[p];
+      if (iri.indexOf(ns) === 0 && iri.length > ns.length && (!best || ns.length > known[best].length)) best = p;
+    });
+    return best ? best + ":" + iri.slice(known[best].length) : iri;
+  }
+
+  // An IRI is a link; with a label (?xLabel) the label is the link's text and the IRI stays visible beside it.
   function termNode(term, label) {
     if (!term) return document.createTextNode("");
     if (term.type === "uri") {
-      return el("a", { href: localHref(term.value), title: term.value }, label ? label.value : term.value);
+      var link = el("a", { href: localHref(term.value), title: term.value }, label ? label.value : curie(term.value));
+      if (!label) return link;
+      var both = document.createDocumentFragment();
+      both.appendChild(link);
+      both.appendChild(document.createTextNode(" "));
+      both.appendChild(el("span", { "class": "iri" }, curie(term.value)));
+      return both;
     }
     if (term.type === "bnode") return el("span", { "class": "bnode" }, "_:" + term.value);
     var span = el("span", { "class": "literal" }, term.value);
@@ -75,7 +98,7 @@
       return;
     }
     var vars = data.head.vars || [];
-    // ?xLabel is shown as the text of ?x's link, not as a column of its own.
+    // ?xLabel is shown as the text of ?x's link (its IRI beside it), not as a column of its own.
     var shown = vars.filter(function (v) {
       return !(/Label$/.test(v) && vars.indexOf(v.slice(0, -5)) >= 0);
     });
@@ -134,9 +157,9 @@
   }
 
   function run() {
-    var q = textarea.value;
+    var q = fullQuery();
     var kind = kindOf(q);
-    history.replaceState(null, "", shareUrl(q));
+    history.replaceState(null, "", shareUrl(textarea.value));
     setStatus("running…", false);
     var accept = kind === "graph" ? "application/n-triples" : "application/sparql-results+json";
     return fetch(root + "sparql", {

@@ -1,6 +1,8 @@
 /* A small SPARQL tokenizer and highlighter (no dependencies).
  * SparqlText.highlight(text) -> HTML with <span class="tok-…"> around tokens.
  * SparqlText.form(text) -> "select" | "ask" | "construct" | "describe" | "update" | null.
+ * SparqlText.withPrefixes(text, {prefix: iri}) -> text with PREFIX lines for the known prefixes it
+ *   uses without declaring.
  */
 (function (global) {
   "use strict";
@@ -77,5 +79,30 @@
     return null;
   }
 
-  global.SparqlText = { highlight: highlight, form: form, escapeHtml: escapeHtml };
+  // The prefixes a query declares and those its prefixed names use (comments, strings, IRIs skipped).
+  function prefixes(text) {
+    var m, declared = {}, used = {}, afterPrefix = false;
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(text)) !== null) {
+      if (m[0] === "") { TOKEN.lastIndex++; continue; }
+      if (m[5] !== undefined) {
+        var name = m[5].slice(0, m[5].indexOf(":"));
+        if (afterPrefix) declared[name] = true; else used[name] = true;
+      }
+      afterPrefix = m[7] !== undefined && m[7].toUpperCase() === "PREFIX";
+    }
+    return { declared: declared, used: used };
+  }
+
+  // The query with a PREFIX line for each known prefix it uses and does not declare.
+  function withPrefixes(text, known) {
+    var p = prefixes(text), lines = [];
+    Object.keys(known).forEach(function (name) {
+      if (p.used[name] && !p.declared[name]) lines.push("PREFIX " + name + ": <" + known[name] + ">");
+    });
+    return lines.length ? lines.join("\n") + "\n" + text : text;
+  }
+
+  global.SparqlText = { highlight: highlight, form: form, escapeHtml: escapeHtml, prefixes: prefixes,
+                        withPrefixes: withPrefixes };
 })(window);
