@@ -147,3 +147,23 @@ def test_serialize_rdflib_graph_in_every_format():
         (quad,) = ox.parse(body, format=fmt.ox)
         assert quad.object == ox.Literal("水戸市第6次総合計画", language="ja")
     assert b"@prefix dct:" in formats.serialize_rdflib(g, formats.RESULT_FORMATS["turtle"])
+
+
+# ---------------------------------------------------------------- the answer headers, set in one place
+
+
+def test_row_count_header_on_sparql_queries_and_pages(real_http):
+    """X-Result-Rows (kgservice.request.result_headers) on /sparql, a named query's page and an /id/ page,
+    each the count of what the body holds."""
+    r = real_http.get("/sparql", params={"query": f"SELECT ?p ?o WHERE {{ <{PLAN}> ?p ?o }}"},
+                      headers={"Accept": "application/sparql-results+json"})
+    rows = len(r.json()["results"]["bindings"])
+    assert r.headers["x-result-rows"] == str(rows) and rows > 3 and "Accept" in r.headers["vary"]
+    r = real_http.get("/id/plan/mito-comprehensive-plan-6", headers={"Accept": "application/n-triples"})
+    assert r.headers["x-result-rows"] == str(len(_parse(r))) and "canonical" in r.headers["link"]
+    r = real_http.get("/id/plan/mito-comprehensive-plan-6", headers={"Accept": "application/ld+json"})
+    assert int(r.headers["x-result-rows"]) == len(_parse(r))
+    r = real_http.get("/queries/list-plans", headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    assert r.headers["x-result-rows"] == str(len(r.json()["results"]["bindings"])) != "0"
+    assert "Accept" in r.headers["vary"] and "link" in r.headers

@@ -20,6 +20,7 @@ class Answer:
     body: bytes
     media_type: str
     link: str  # the Link header of the page (first, prev, next)
+    rows: int | None = None  # the page's rows (X-Result-Rows)
 
 
 class AnswerCache:

@@ -159,10 +159,12 @@ async def named_query(request: Request, name: str) -> Response:
             raise ServiceError(e.kind, e.message, status=e.status) from None
         tsv, more = paging.cut(result.body, window.size)
         next_url, link = paging.links(str(request.url.replace(query="")), items, window, more)
-        answer = Answer(paging.write(tsv, fmt.name, next_url), fmt.media_type, link)
+        answer = Answer(paging.write(tsv, fmt.name, next_url), fmt.media_type, link, rows=tsv.count(b"\n") - 1)
         if cache is not None:
             cache.put(key, answer)
-    headers["Link"] = answer.link
+    from kgservice.request.result_headers import result_headers
+
+    headers.update(result_headers(answer.rows, link=answer.link))
     if html:
         return results_page.page(request, query, items, answer.body, headers)
     return Response(answer.body, media_type=formats.content_type(answer.media_type), headers=headers)

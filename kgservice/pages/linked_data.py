@@ -30,6 +30,7 @@ from kgservice.pages.internal_queries import run
 from kgservice.opendata.jsonld import jsonld_response
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
+from kgservice.request.result_headers import result_headers
 
 # Page formats: the HTML page plus the graph formats of kgservice.request.negotiation, by file suffix.
 SUFFIXES = {".html": "html", ".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml"}
@@ -103,12 +104,11 @@ async def resource(request: Request, path: str) -> Response:
             return render(request, "resource.html", **await describe(request, iri),
                           alternates=_alternates(request, iri), headers=_headers(request, iri))
         name = "describe-graph" if is_graph else "describe-namespace" if rel.startswith("def/") else "describe"
+        result = await run(request, "pages", name, "ntriples" if fmt == "jsonld" else fmt, this=iri)
+        headers = {**_headers(request, iri, fmt), **result_headers(result.row_count)}
         if fmt == "jsonld":  # compacted against the published context, or the profile asked for
-            return jsonld_response(request, (await run(request, "pages", name, "ntriples", this=iri)).body,
-                                   _headers(request, iri, fmt))
-        result = await run(request, "pages", name, fmt, this=iri)
-        return Response(result.body, media_type=formats.RESULT_FORMATS[fmt].content_type,
-                        headers=_headers(request, iri, fmt))
+            return jsonld_response(request, result.body, headers)
+        return Response(result.body, media_type=formats.RESULT_FORMATS[fmt].content_type, headers=headers)
     except ServiceError as exc:
         if browser and exc.status >= 400:
             return html_error(request, exc)
