@@ -361,8 +361,11 @@ class RemoteEngine:
         return EngineResult(result.body, result.media_type, "graph", None)
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
-        self.write({"op": "update"})
+        raise _read_only()
 
     def write(self, req: dict) -> dict:
-        raise QueryError("method_not_allowed", "this service reads a remote store; load it with "
-                         "`python -m kgservice.engine.load_remote --target URL`")
+        raise _read_only()
+
+
+def _read_only() -> QueryError:
+    return QueryError("method_not_allowed", "this service reads a remote store; load it with `plankg load URL`")
