@@ -167,3 +167,11 @@ def test_row_count_header_on_sparql_queries_and_pages(real_http):
     assert r.status_code == 200, r.text
     assert r.headers["x-result-rows"] == str(len(r.json()["results"]["bindings"])) != "0"
     assert "Accept" in r.headers["vary"] and "link" in r.headers
+
+
+@pytest.mark.parametrize("fmt", formats.formats_of("graph"), ids=lambda f: f.extension)
+def test_page_suffix_for_every_rdf_format(real_http, fmt):
+    """/id/… with a format's own file extension (from pyoxigraph's enum) answers that format."""
+    r = real_http.get(f"/id/plan/mito-comprehensive-plan-6.{fmt.extension}")
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == fmt.media_type
+    assert ox.NamedNode(PLAN) in {q.subject for q in _parse(r)}

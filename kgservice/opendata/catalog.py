@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, XSD
+from kgservice.request.negotiation import formats_of
 from mappings.records.sources import SourceDocument
 from mappings.vocabulary import ESTAT_SAC, MPLAN, ONTOLOGY_IRI, SD, VCARD, VOID
 
@@ -37,11 +38,9 @@ IANA = "https://www.iana.org/assignments/media-types/"
 SCHEMA_HTTP = Namespace("http://schema.org/")  # DCAT-AP 1.x's period bounds are in schema.org's http namespace
 ESTAT = str(ESTAT_SAC)
 
-# Dump suffix → (media type of the content, format label)
-FORMATS = {
-    ".nq": ("application/n-quads", "N-Quads"), ".trig": ("application/trig", "TriG"),
-    ".ttl": ("text/turtle", "Turtle"), ".jsonld": ("application/ld+json", "JSON-LD"),
-}
+# Dump suffix → (media type of the content, format label), from pyoxigraph's format enums
+FORMATS = {"." + f.extension: (f.media_type, f.ox.name) for f in formats_of("graph")
+           if f.name in ("nquads", "trig", "turtle", "jsonld")}
 GZIP = "application/gzip"
 # One language per keyword: CKAN's tags carry none, so "KPI" in both would be one tag twice.
 KEYWORDS = {"ja": ["総合計画", "総合戦略", "重要業績評価指標", "行政計画", "茨城県"],

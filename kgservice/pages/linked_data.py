@@ -33,7 +33,7 @@ from kgservice.request.errors import ServiceError
 from kgservice.request.result_headers import result_headers
 
 # Page formats: the HTML page plus the graph formats of kgservice.request.negotiation, by file suffix.
-SUFFIXES = {".html": "html", ".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml"}
+SUFFIXES = {".html": "html", **{"." + f.extension: f.name for f in formats.formats_of("graph")}}
 ALTERNATES = ("turtle", "jsonld", "ntriples", "rdfxml")
 
 
