@@ -148,3 +148,40 @@ def test_a_configured_contact_address_reaches_ckan(real_store, tmp_path):
         for d in datasets:
             ex = extras(d)
             assert ex["contact_email"] == "opendata@example.org" and ex["contact_url"] == "https://example.org/contact"
+
+
+@pytest.fixture
+def scheming_portal(tmp_path):
+    """CKAN with ckanext-scheming's dataset schemas (tests/fixtures/ckan/multilingual.yaml: Japanese and
+    English fields, as ckanext-fluent declares them), loaded as a CKAN plugin; unloaded after.
+    Loading runs CKAN's environment set-up, which wants a site URL, a secret, a database URL (never
+    opened here) and a search server (only its version is checked, and a missing one only warns)."""
+    import ckan.plugins as plugins
+
+    settings = {"SECRET_KEY": "test-only", "ckan.site_url": "http://localhost", "sqlalchemy.url": "sqlite://",
+                "ckan.storage_path": str(tmp_path), "solr_url": "http://127.0.0.1:1/solr/none",
+                "scheming.dataset_schemas": (ROOT / "tests" / "fixtures" / "ckan" / "multilingual.yaml").as_uri()}
+    previous = {k: config.get(k) for k in settings}
+    config.update(settings)
+    plugins.load("scheming_datasets")
+    try:
+        yield
+    finally:
+        plugins.unload("scheming_datasets")
+        config.update(previous)
+
+
+@pytest.mark.parametrize("profile", ["euro_dcat_ap_2", "euro_dcat_ap_3"])
+def test_a_multilingual_portal_gets_both_languages(catalog_turtle, scheming_portal, profile):
+    """With translated fields (ckanext-scheming), title, description and tags keep both languages."""
+    by_id = {extras(d)["identifier"]: d for d in harvest(catalog_turtle, profile, "en")}
+    assert set(by_id) == set(DOCUMENTS) | {"plankg"}
+    for ident, doc in DOCUMENTS.items():
+        d = by_id[ident]
+        assert d["title_translated"] == {"ja": doc.title, "en": doc.title_en}
+        assert set(d["notes_translated"]) == {"ja", "en"} and doc.title in d["notes_translated"]["ja"]
+        city = CITIES[doc.city_code]
+        assert city["ja"] in d["tags_translated"]["ja"] and city["en"] in d["tags_translated"]["en"]
+        assert all(valid_tag(t) for tags in d["tags_translated"].values() for t in tags)
+    assert by_id["plankg"]["tags_translated"]["ja"].count("重要業績評価指標") == 1
+    assert by_id["plankg"]["tags_translated"]["en"].count("KPI") == 1
