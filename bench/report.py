@@ -429,13 +429,14 @@ def write_report(results: dict, md: Path, plot_dir: Path) -> None:
     except Exception as exc:  # noqa: BLE001 - a plot must not lose the tables of a long run
         print(f"plots failed: {exc}", file=sys.stderr)
         made = []
-    md.write_text(render(results, made) + _kept_section(md, "soak") + _kept_section(md, "extract"),
+    md.write_text(render(results, made) + _kept_section(md, "soak") + _kept_section(md, "extract")
+                  + _kept_section(md, "first-page"),
                   encoding="utf-8")
 
 
 def _kept_section(md: Path, name: str) -> str:
     """A block another command writes between its markers (bench/soak.py: soak; python -m
-    mappings.extract.measure --write: extract): kept across rewrites."""
+    mappings.extract.measure --write: extract; bench/firstpage.py: first-page): kept across rewrites."""
     text = md.read_text(encoding="utf-8") if md.exists() else ""
     start, end = text.find(f"<!-- {name}:start -->"), text.find(f"<!-- {name}:end -->")
     if start < 0 or end < 0:
