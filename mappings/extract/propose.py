@@ -22,9 +22,11 @@ from mappings.extract.statistics import read_statistics
 from mappings.extract.blocks import read_blocks
 
 from mappings.extract.kpi_blocks import read_indicator_blocks
+from mappings.extract.departments import read_department_lists
 
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
-           "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks}
+           "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks,
+           "departments": read_department_lists}
 
 
 def _lines(doc: Document, reader: Reader):
