@@ -1,4 +1,4 @@
-"""Limits over real HTTP: the timeout that kills the worker, the row cap signal, SERVICE/LOAD refusal
+"""Limits over real HTTP: the timeout that kills the worker, the row cap (refused, never cut), SERVICE/LOAD refusal
 (a loopback stub must receive nothing), the allow-list, the concurrency cap."""
 
 from __future__ import annotations
@@ -73,35 +73,37 @@ def test_timeout_kills_the_worker_and_the_next_query_is_answered(client, limits)
     assert len(_reader_pids(limits)) == 2
 
 
-def test_row_cap_is_signalled_never_silent(client, limits):
+def test_over_the_row_cap_is_refused_never_cut(client, limits):
+    """120 rows over a cap of 50: an error in the body, in every results format, never 50 rows."""
     cap = limits.settings.max_rows
     assert cap == 50
-    r = client.get("/sparql", params={"query": PAIRS})
-    assert r.status_code == 200
-    assert len(r.json()["results"]["bindings"]) == cap
-    assert r.headers["x-result-truncated"] == "true"
-    assert r.headers["x-result-max-rows"] == str(cap)
-    assert r.headers["x-result-rows"] == str(cap)
-    assert r.headers["warning"].startswith("199 ") and str(cap) in r.headers["warning"]
-    for accept, rows in [("text/csv", lambda b: len(b.decode().splitlines()) - 1),
-                         ("text/tab-separated-values", lambda b: len(b.decode().splitlines()) - 1)]:
+    for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                   "text/tab-separated-values"):
         r = client.get("/sparql", params={"query": PAIRS}, headers={"Accept": accept})
-        assert r.headers["x-result-truncated"] == "true" and rows(r.content) == cap
+        assert r.status_code == 422, accept
+        err = r.json()["error"]
+        assert err["kind"] == "too_many_rows" and err["max_rows"] == cap and "more than 50 rows" in err["message"]
+        assert "x-result-truncated" not in r.headers
 
 
-def test_under_the_cap_no_signal(client):
+def test_under_the_cap_whole(client):
     r = client.get("/sparql", params={"query": ALL_TRIPLES})
     assert len(r.json()["results"]["bindings"]) == 41
-    assert r.headers["x-result-rows"] == "41" and "x-result-truncated" not in r.headers
-    r = client.get("/sparql", params={"query": PAIRS.replace("120", "50")})
-    assert r.headers["x-result-rows"] == "50" and "x-result-truncated" not in r.headers
+    assert r.headers["x-result-rows"] == "41"
+    r = client.get("/sparql", params={"query": PAIRS.replace("120", "50")})  # exactly the cap
+    assert r.status_code == 200 and r.headers["x-result-rows"] == "50"
+    assert len(r.json()["results"]["bindings"]) == 50
 
 
 def test_construct_cap(client, limits):
     q = "CONSTRUCT { ?s ?p ?o . ?s2 <urn:pair> ?o } WHERE { ?s ?p ?o . ?s2 ?p2 ?o2 }"
-    r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/n-triples"})
-    assert r.status_code == 200 and r.headers["x-result-truncated"] == "true"
-    assert len(list(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))) == limits.settings.max_rows
+    for accept in ("application/n-triples", "text/turtle"):
+        r = client.get("/sparql", params={"query": q}, headers={"Accept": accept})
+        assert r.status_code == 422 and r.json()["error"]["kind"] == "too_many_rows"
+        assert "more than 50 triples" in r.json()["error"]["message"]
+    r = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["x-result-rows"] == "41"
+    assert len(list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))) == 41
 
 
 @pytest.mark.parametrize("query", [
