@@ -356,7 +356,7 @@ def raw_latency(store: Path, cases: list[NamedCase], repeats: int, budget_s: flo
     pyoxigraph cannot cancel a query, so a query that timed out over HTTP (``skip``) is not run here."""
     import pyoxigraph as ox
 
-    from kgservice.engine.embedded import _term
+    from kgservice.engine.reader import term as _term
 
     s = ox.Store.read_only(str(store.resolve()))
     out = {}
@@ -681,7 +681,7 @@ def throughput(stores: dict[int, Path], work: Path, quick: bool, results: dict) 
     order = [rng.randrange(len(cases)) for _ in range(500)]
     import pyoxigraph as ox
 
-    from kgservice.engine.embedded import _term
+    from kgservice.engine.reader import term as _term
 
     raw_jobs = [(cases[i].text, {k: _term(ox, v) for k, v in cases[i].terms.items()}) for i in order]
     tp["named"] = {"n": n, "store": str(stores[n]), "results": {}, "excluded": excluded, "queries": len(cases)}

@@ -112,7 +112,7 @@ def test_every_named_query_answers_rows_on_the_corpus_with_its_stand_ins(tmp_pat
     import pyoxigraph as ox
 
     from bench.run import SEED, named_cases
-    from kgservice.engine.embedded import _term
+    from kgservice.engine.reader import term as _term
     from mappings.build.inference import materialise
 
     corpus = tmp_path / "n10"  # questions across cities (an area shared by 3) need more than two
