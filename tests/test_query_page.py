@@ -47,16 +47,30 @@ def test_every_example_with_its_values_answers_what_the_named_query_answers(real
     """The examples' text binds the example values with a VALUES block (kgservice.engine.values) instead
     of the engine's substitution: on /sparql it must give the named query's own rows."""
     from kgservice.named_queries.registry import load_queries
-    from kgservice.pages.query_page import example_text
+    from kgservice.pages.query_page import bound_text
 
     json_accept = {"Accept": "application/sparql-results+json"}
     for name, query in load_queries(real_queries_dir).items():
         params = {**query.example, "page_size": "1000"}
         named = real_http.get(f"/queries/{name}", params=params, headers=json_accept)
-        direct = real_http.post("/sparql", data={"query": example_text(query)}, headers=json_accept)
+        direct = real_http.post("/sparql", data={"query": bound_text(query)}, headers=json_accept)
         assert named.status_code == direct.status_code == 200, (name, direct.text[:300])
         rows = sorted(json.dumps(b, sort_keys=True) for b in named.json()["results"]["bindings"])
         assert rows == sorted(json.dumps(b, sort_keys=True) for b in direct.json()["results"]["bindings"]), name
+
+
+def test_table_and_chart_view_of_a_select(real_http, real_queries_dir):
+    """/query/view: any SELECT as a server-drawn table, with a chart for a numeric column over years."""
+    from kgservice.named_queries.registry import load_queries
+    from kgservice.pages.query_page import bound_text
+
+    series = bound_text(load_queries(real_queries_dir)["cq-statistic-series"])
+    page = real_http.get("/query/view", params={"query": series}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'id="status" role="status">4 rows<' in page.text
+    svg = re.search(r'<svg[^>]*class="chart".*?</svg>', page.text, re.S).group(0)
+    assert re.findall(r'class="value"[^>]*>([\d,]+)</text>', svg) == [f"{int(v):,}" for v in households()]
+    ask = real_http.get("/query/view", params={"query": "ASK { ?s ?p ?o }"})
+    assert ask.status_code == 400 and "SELECT" in ask.json()["error"]["message"]
 
 
 def test_query_runs_in_headless_chromium(real_server, tmp_path):
@@ -138,7 +152,7 @@ def test_example_comes_with_its_values_and_fills_the_table(real_server, browser)
     browser.open(f"{real_server.url}/query")
     browser.click("button[data-name=cq-statistic-series]")
     text = browser.script("return document.getElementById('query').value")
-    assert '# example values: measure = 加入世帯数' in text and 'VALUES (?measure) { ("加入世帯数"@ja) }' in text
+    assert '# values: measure = 加入世帯数' in text and 'VALUES (?measure) { ("加入世帯数"@ja) }' in text
     browser.click("#run")
     status = browser.wait_for("var s = document.getElementById('status').textContent; "
                               "return /rows|failed/.test(s) && s;")

@@ -37,20 +37,15 @@ def install(app: FastAPI) -> None:
 
 async def run(request: Request, area: str, name: str, result_format: str, **values: str):
     """Run ``queries/<area>/<name>.rq`` through the request's Engine with its parameters bound."""
-    from kgservice.engine.embedded import QueryError, get_engine
+    from kgservice.engine.embedded import get_engine
 
     query = internal_queries(area)[name]
     try:
         subs = bound(query, **values)
     except ParameterError as e:
         raise ServiceError("bad_request", str(e), parameter=e.parameter) from None
-    try:
-        return await get_engine(request).aexecute(query.text, result_format, scanned=query.scanned,
-                                                  substitutions=subs or None)
-    except QueryError as e:
-        if isinstance(e, ServiceError):
-            raise
-        raise ServiceError(e.kind, e.message, status=e.status) from None
+    return await get_engine(request).aexecute(query.text, result_format, scanned=query.scanned,
+                                              substitutions=subs or None)
 
 
 async def select(request: Request, area: str, name: str, **values: str) -> list[dict[str, dict]]:

@@ -16,14 +16,18 @@ form allows.  No CDN and no third-party script: the files under static/ are all 
 """
 
 from __future__ import annotations
+import json
 from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
+from kgservice.engine.embedded import get_engine
+from kgservice.engine.sparqltext import scan
 from kgservice.engine.values import bind_values
+from kgservice.request.base import endpoint_iri
 from kgservice.named_queries.registry import NamedQuery
-from kgservice.pages.html import PREFIXES, base_iri, render
+from kgservice.pages.html import PREFIXES, base_iri, render, root_path
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
@@ -47,27 +51,43 @@ def prefixes(request: Request) -> dict[str, str]:
     return {**PREFIXES, "id": f"{base_iri(request)}id/"}
 
 
-def example_text(query: NamedQuery) -> str:
-    """The named query's text with its example values bound (a comment names them)."""
-    values = {p.name: query.example.get(p.name, p.default) for p in query.parameters}
-    values = {k: v for k, v in values.items() if v is not None}
+def bound_text(query: NamedQuery, values: dict[str, str] | None = None) -> str:
+    """The named query's text with values bound (the example's by default; a comment names them)."""
+    if values is None:
+        values = {p.name: query.example.get(p.name, p.default) for p in query.parameters}
+    values = {k: v for k, v in values.items() if v not in (None, "")}
     if not values:
         return query.text
     bound = bind_values(query.text, query.substitutions({k: [v] for k, v in values.items()}), every_group=False)
     names = ", ".join(f"{k} = {v}" for k, v in values.items())
-    return f"# example values: {names} (the VALUES block binds them; /queries/{query.name} takes them as parameters)\n" + bound
+    return (f"# values: {names} (the VALUES block binds them; /queries/{query.name} takes them as parameters)\n"
+            + bound)
 
 
 @router.get("/query", summary="Query page (HTML)")
 def query_page(request: Request, query: str | None = None) -> Response:
     named = getattr(request.app.state, "named_queries", {})
-    examples = [{"name": q.name, "summary": q.summary, "form": q.form, "text": example_text(q),
+    examples = [{"name": q.name, "summary": q.summary, "form": q.form, "text": bound_text(q),
                  "parameters": [p.name for p in q.parameters]}
                 for q in named.values()]
     initial = query if query is not None else DEFAULT_QUERY
     result_formats = {kind: [f.name for f in formats.formats_of(kind)] for kind in ("results", "graph")}
     return render(request, "query.html", title="SPARQL query — PlanKG", initial=initial, prefixes=prefixes(request),
                   examples=examples, result_formats=result_formats, auto_run=query is not None)
+
+
+@router.get("/query/view", summary="A SELECT's answer as a table and, for a numeric column over years, a chart (HTML)")
+async def query_view(request: Request, query: str) -> Response:
+    from kgservice.pages.results import FORMATS, chart, table
+
+    scanned = scan(query)
+    if scanned.form != "select":
+        raise ServiceError("bad_request", "the table and chart view is for SELECT queries; run others at /query")
+    result = await get_engine(request).aexecute(query, "json", scanned=scanned,
+                                                base_iri=endpoint_iri(request.app.state.settings))
+    data = json.loads(result.body)
+    return render(request, "query_view.html", title="Query results — PlanKG", text=query, formats=FORMATS,
+                  table=table(data, base_iri(request), root_path(request)), chart=chart(data, "query", "query-view"))
 
 
 @router.get("/static/{name}", include_in_schema=False)

@@ -22,6 +22,7 @@ from kgservice.named_queries.registry import NamedQuery
 from kgservice.pages.chart import CYCLE, Point, Series, series_chart
 from kgservice.pages.describe import term_view
 from kgservice.pages.html import Labels, base_iri, render, root_path, wants_html
+from kgservice.pages.query_page import bound_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short",
@@ -140,7 +141,9 @@ def page(request: Request, query: NamedQuery, items: list[tuple[str, str]], body
     values = {p.name: given[p.name] for p in query.parameters if p.name in given}
     asked = [(k, v) for k, v in items if k != "format"]
     headers = {k: v for k, v in headers.items() if k != "ETag"}  # the JSON's tag is not this page's
+    full = {p.name: values.get(p.name) or p.default for p in query.parameters}
     return render(request, "query_results.html", title=query.summary, q=query, values=values,
+                  text=bound_text(query, {k: v for k, v in full.items() if v}),
                   table=table(data, base_iri(request), root_path(request)), asked=asked, formats=FORMATS,
                   chart=chart(data, query.summary, query.name), links=_links(headers.get("Link")),
                   headers=headers)

@@ -166,9 +166,10 @@ def gather(run_select: RunSelect, iri: str, base: str) -> Report:
         ancestors = [(r["a"], r.get("labelJa") or local_name(r["a"])) for r in above]
 
     # passages first: every item below refers to them
-    passages = _passages(rows("passages"))
+    passage_rows = rows("node-passages") + rows("item-passages")
+    passages = _passages(passage_rows)
     derived: dict[str, list[Passage]] = defaultdict(list)
-    for r in rows("item-passages"):
+    for r in passage_rows:
         p = passages.get(r["passage"])
         if p is not None and p not in derived[r["item"]]:
             derived[r["item"]].append(p)

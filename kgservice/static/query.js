@@ -38,6 +38,9 @@
       a.hidden = a.getAttribute("data-kind") !== kind;
       a.href = root + "sparql?query=" + encodeURIComponent(q) + "&format=" + a.getAttribute("data-format");
     }
+    var view = document.getElementById("view");  // a SELECT's server-drawn table and chart
+    view.hidden = SparqlText.form(q) !== "select";
+    view.href = root + "query/view?query=" + encodeURIComponent(q);
     document.getElementById("share").href = shareUrl(textarea.value);
   }
 
