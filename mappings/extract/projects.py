@@ -49,12 +49,7 @@ def read_projects(doc: Document, profile: Profile, reader: Reader, outline: Outl
         at = next((i for i, c in enumerate(header.cells) if compact(c) in DEPARTMENT_HEADERS), None)
         if at is None:
             continue
-        rows = []
-        for row in doc.lines[header.number:]:
-            if not row.is_table_row:
-                break
-            if row.number in allowed:
-                rows.append(row)
+        rows = doc.rows_below(header, allowed)
         printed = [(r.number, r.cells[at].strip()) for r in rows if at < len(r.cells) and r.cells[at].strip()]
         for row in rows:
             _read_row(row, header, at, printed, reader, profile, outline, found)

@@ -54,12 +54,7 @@ def read_records(doc: Document, profile: Profile, reader: Reader, outline: Outli
         groups = _header_groups(line, reader.columns) if line.is_table_row else None
         if not groups:
             continue
-        rows = []
-        for row in doc.lines[line.number:]:
-            if not row.is_table_row:
-                break
-            if row.number in allowed:
-                rows.append(row)
+        rows = doc.rows_below(line, allowed)
         notes = _footnotes(doc, rows[-1].number if rows else line.number)
         for group in groups:
             above: dict[str, tuple[str, int]] = {}

@@ -123,6 +123,16 @@ class Document:
                 ranges.append((first + 1, last))  # the body: the heading naming the section is not in it
         return ranges
 
+    def rows_below(self, header: Line, allowed: set[int]) -> list[Line]:
+        """The table rows right below ``header`` (up to the first line without a tab) inside ``allowed``."""
+        rows = []
+        for row in self.lines[header.number:]:
+            if not row.is_table_row:
+                break
+            if row.number in allowed:
+                rows.append(row)
+        return rows
+
     def within(self, ranges: list[tuple[int, int]] | None) -> list[Line]:
         if ranges is None:
             return self.lines
