@@ -13,7 +13,7 @@ import signal
 from typing import Any
 from kgservice.engine import merge
 from kgservice.engine.contract import QueryError
-from kgservice.engine.results import RDF, write_boolean, write_graph, write_select
+from kgservice.engine.results import ox_format, write_boolean, write_graph, write_select
 from kgservice.engine.sparqltext import scan
 from mappings.build import merge as store_layout
 
@@ -102,7 +102,7 @@ def _dataset(ox: Any, store: Any, merged: bool, text: str, own_dataset: bool, dg
 def run_dump(ox: Any, store: Any, merged: bool, req: tuple) -> tuple:
     """``("dump", graph, format)``: a graph (IRI, "default") or the whole dataset (None)."""
     _, graph, fmt = req
-    rdf = getattr(ox.RdfFormat, RDF[fmt])
+    rdf = ox_format(fmt)
     if graph is None:  # the whole dataset
         if not rdf.supports_datasets:
             return ("error", "not_acceptable", f"the whole dataset needs N-Quads or TriG, not {fmt}", {})
@@ -217,7 +217,7 @@ def _write(ox: Any, store: Any, req: dict) -> tuple:
             return ("error", "not_found", f"no graph <{graph}> in the store", {})
         store.update(merge.graph_store_update("delete", graph))
         return ("ok", {"created": False})
-    rdf = getattr(ox.RdfFormat, RDF[req["format"]])
+    rdf = ox_format(req["format"])
     try:  # parse everything before touching the store
         quads = list(ox.parse(req["data"], format=rdf, base_iri=req.get("base_iri"), without_named_graphs=True))
     except (SyntaxError, ValueError) as exc:

@@ -62,7 +62,7 @@ import httpx
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from kgservice.engine.contract import EngineResult, Limits, QueryError, check_query, too_many_rows
-from kgservice.engine.results import RDF, RESULTS
+from kgservice.engine.results import ox_format
 from kgservice.engine.sparqltext import Scan
 from kgservice.engine.target import FLAVOURS, MERGE_GRAPH, Target, merge_graph, merge_target
 from kgservice.engine.values import bind_values
@@ -309,7 +309,7 @@ class RemoteEngine:
                              "of result")
         try:
             result = ox.parse_query_results(json.dumps(doc).encode(), format=ox.QueryResultsFormat.JSON)
-            body = result.serialize(format=getattr(ox.QueryResultsFormat, RESULTS[fmt]))
+            body = result.serialize(format=ox_format(fmt))
         except (SyntaxError, ValueError) as exc:
             raise QueryError("bad_gateway", f"the SPARQL store sent unreadable results: {exc}") from None
         return body, None if form == "ask" else len(doc["results"]["bindings"])
@@ -321,7 +321,7 @@ class RemoteEngine:
             triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
         except SyntaxError as exc:
             raise QueryError("bad_gateway", f"the SPARQL store sent unreadable N-Triples: {exc}") from None
-        rdf = getattr(ox.RdfFormat, RDF[fmt])
+        rdf = ox_format(fmt)
         use = prefixes if fmt in ("turtle", "trig", "rdfxml") else None
         try:
             body = ox.serialize(triples, format=rdf, prefixes=use or None)

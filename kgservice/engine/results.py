@@ -25,10 +25,14 @@ import re
 from itertools import islice
 from typing import Any
 from kgservice.engine.contract import QueryError, too_many_rows
+from kgservice.request.negotiation import RESULT_FORMATS
 
-RESULTS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
-RDF = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
-       "rdfxml": "RDF_XML", "jsonld": "JSON_LD"}
+
+def ox_format(name: str) -> Any:
+    """pyoxigraph's format enum for a format name (kgservice.request.negotiation.RESULT_FORMATS)."""
+    return RESULT_FORMATS[name].ox
+
+
 _PREFIXED = ("turtle", "trig", "rdfxml")
 # rows ≥ markers seen + this (once one is seen): TSV and CSV count their header line, JSON the
 # boundaries between rows
@@ -103,7 +107,7 @@ def write_select(ox: Any, result: Any, fmt: str, max_rows: int) -> tuple[bytes, 
     """A SELECT result in ``fmt`` and its row count; ``too_many_rows`` past ``max_rows``."""
     sink = _Sink(fmt, max_rows)
     try:
-        result.serialize(sink, format=getattr(ox.QueryResultsFormat, RESULTS[fmt]))
+        result.serialize(sink, format=ox_format(fmt))
     except _Enough:
         raise too_many_rows("select", max_rows) from None
     body = b"".join(sink.chunks)
@@ -126,7 +130,7 @@ def write_graph(ox: Any, result: Any, fmt: str, max_rows: int, form: str,
     triples = list(islice(result, max_rows + 1))
     if len(triples) > max_rows:
         raise too_many_rows(form, max_rows)
-    rdf = getattr(ox.RdfFormat, RDF[fmt])
+    rdf = ox_format(fmt)
     try:
         body = ox.serialize(triples, format=rdf, prefixes=(prefixes or None) if fmt in _PREFIXED else None)
     except (ValueError, SyntaxError):  # an odd prefix declaration: write without prefixes
@@ -135,6 +139,6 @@ def write_graph(ox: Any, result: Any, fmt: str, max_rows: int, form: str,
 
 
 def write_boolean(ox: Any, result: Any, fmt: str) -> bytes:
-    if fmt not in RESULTS:
+    if RESULT_FORMATS[fmt].kind != "results":
         raise QueryError("bad_request", f"an ASK result cannot be written as {fmt}")
-    return result.serialize(format=getattr(ox.QueryResultsFormat, RESULTS[fmt]))
+    return result.serialize(format=ox_format(fmt))
