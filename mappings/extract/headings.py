@@ -32,6 +32,20 @@ ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 _LEADING_MARKS = r"^[\s\-–•]*"
 
 
+def literal(text: str) -> str:
+    """A regular expression for printed text: each character or its full-width/NFKC twin, any spacing."""
+    out = []
+    for ch in text:
+        if ch.isspace():
+            out.append(_SPACE)
+            continue
+        twins = {ch, unicodedata.normalize("NFKC", ch)}
+        if "!" <= ch <= "~":
+            twins.add(chr(ord(ch) + 0xFEE0))
+        out.append("[" + "".join(re.escape(t) for t in sorted(twins)) + "]")
+    return "".join(out)
+
+
 def compile_pattern(pattern: str) -> re.Pattern:
     """A heading pattern as a regular expression over the printed text (full-width forms accepted).
 
@@ -47,14 +61,7 @@ def compile_pattern(pattern: str) -> re.Pattern:
                 raise ValueError(f"unknown placeholder {part} in heading pattern {pattern!r}")
             out.append(_TOKENS[part[1:-1]])
             continue
-        for ch in part:
-            if ch.isspace():
-                out.append(_SPACE)
-            else:
-                twins = {ch, unicodedata.normalize("NFKC", ch)}
-                if "!" <= ch <= "~":
-                    twins.add(chr(ord(ch) + 0xFEE0))
-                out.append("[" + "".join(re.escape(t) for t in sorted(twins)) + "]")
+        out.append(literal(part))
         out.append(_SPACE)
     body = "".join(out)
     if "{label}" not in pattern:

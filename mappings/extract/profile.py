@@ -49,7 +49,8 @@ class Level(Model):
 class Reader(Model):
     """A general reader applied to a section (the whole document when ``section`` is absent)."""
 
-    reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records", "departments"]
+    reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records", "departments",
+                    "heading-records"]
     section: Section | None = None
     indicator_kind: IndicatorKind | None = None   # kpi: the kind of the indicators read
     caption_prefix: str | None = None             # kpi: a caption ending so prefixes the row labels
@@ -59,7 +60,7 @@ class Reader(Model):
     element_kind: ElementKind = "project"         # projects / budget-blocks: the kind of the rows
     blank: Literal["above", "below"] = "below"    # projects: where a blank 担当課 cell takes its value
     id: str | None = None                          # id template of what the reader proposes
-    heading: str | None = None                     # departments: the heading of the list (主に関係する課所)
+    heading: str | None = None                     # departments: the list's heading; heading-records: the pattern
     field: str | None = None                       # departments: the element field (related_refs)
     of_kind: ElementKind | None = None             # departments: the enclosing element of this kind
 

@@ -23,10 +23,11 @@ from mappings.extract.blocks import read_blocks
 
 from mappings.extract.kpi_blocks import read_indicator_blocks
 from mappings.extract.departments import read_department_lists
+from mappings.extract.heading_records import read_heading_records
 
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
            "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks,
-           "departments": read_department_lists}
+           "departments": read_department_lists, "heading-records": read_heading_records}
 
 
 def _lines(doc: Document, reader: Reader):

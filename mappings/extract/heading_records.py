@@ -1,0 +1,64 @@
+"""The heading-record reader: records named by the headings that introduce them, e.g.
+``(1) 敦賀市（姉妹都市 昭和40年4月30日締結）`` → an agreement with its partner, kind and date.
+
+The profile gives the heading as printed with a placeholder per field (``{paren} {partner}（{agreement}
+{date}締結）``); a date field is read as an era or western date."""
+
+from __future__ import annotations
+import re
+from mappings.extract.headings import Outline, _TOKENS, literal
+from mappings.extract.labels import label_of
+from mappings.extract.profile import Profile, Reader
+from mappings.extract.proposals import Proposals
+from mappings.extract.tables import DATE_FIELDS
+from mappings.extract.text import Document, Line
+from mappings.records.normalize import parse_era_date
+from mappings.records.schema import KINDS
+
+
+_DATE = r"(?:明治|大正|昭和|平成|令和|[明大昭平令MTSHR])?\s*(?:元|\d+)\s*年(?:\s*\d+\s*月(?:\s*\d+\s*日)?)?"
+
+
+def _compile(pattern: str) -> re.Pattern:
+    out = []
+    for part in re.split(r"(\{_?[a-z_]+\})", pattern):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            if name in _TOKENS and name != "label":
+                out.append(_TOKENS[name].replace("(?P<num>", "(?:"))
+            elif name.startswith("_"):  # printed but not a field (締結 / 提携)
+                out.append(r"\S+?")
+            elif name in DATE_FIELDS:
+                out.append(f"(?P<{name}>{_DATE})")
+            else:
+                out.append(f"(?P<{name}>.+?)")
+        else:
+            out.append(literal(part))
+    return re.compile(r"^\s*" + "".join(out) + r"\s*$")
+
+
+def read_heading_records(doc: Document, profile: Profile, reader: Reader, outline: Outline,
+                         found: Proposals, lines: list[Line]) -> None:
+    kind = reader.record_kind
+    if kind not in KINDS or not reader.heading:
+        raise ValueError("reader heading-records needs record_kind (a record kind) and heading (the pattern)")
+    pattern = _compile(reader.heading)
+    model_fields = KINDS[kind].model_fields
+    for line in lines:
+        m = pattern.match(line.raw)
+        if not m:
+            continue
+        record: dict = {"id": "", "lines": line.number}
+        if "city" in model_fields:
+            record["city"] = profile.city
+        for field, value in m.groupdict().items():
+            if field in DATE_FIELDS:
+                try:
+                    record[field] = parse_era_date(value)
+                except ValueError:
+                    found.miss("heading-records", line, f"no date in {value!r}")
+            else:
+                record[field] = label_of(value, profile)
+        n = len(found.of(kind)) + 1
+        record["id"] = (reader.id or f"{kind}-{{n:02d}}").format(n=n)
+        found.add(kind, record, f"heading-records:{kind}")
