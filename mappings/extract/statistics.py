@@ -39,8 +39,8 @@ def _table_after(doc: Document, caption: Line) -> tuple[Line | None, str | None,
     return (unit_line[0] if unit_line else None), (unit_line[1] if unit_line else None), rows
 
 
-def _source_below(doc: Document, last: Line) -> tuple[str, str, Line] | None:
-    for line in doc.lines[last.number:last.number + 3]:
+def _source_below(doc: Document, last: Line, window: int = 3) -> tuple[str, str, Line] | None:
+    for line in doc.lines[last.number:last.number + window]:
         if m := _SOURCE.match(line.raw):
             return (m.group("key") or m.group("key2")), label_of(m.group("text") or m.group("text2"), None), line
         if not line.blank:
@@ -55,7 +55,11 @@ def read_statistics(doc: Document, profile: Profile, reader: Reader, outline: Ou
         if not m or caption.is_table_row:
             continue
         unit_line, unit, rows = _table_after(doc, caption)
-        if len(rows) < 2:
+        if len(rows) < 2:  # a chart: its figures are not in the text, its title and 出典 are
+            source = _source_below(doc, caption, window=6)
+            if source and source[0] == "出典" and m.group("title2"):
+                found.add("datasets", {"id": f"chart-line-{caption.number}", "lines": cite(caption.number, source[2].number),
+                                       "title": caption.raw.strip(), "source": source[1]}, "statistics")
             continue
         title = label_of(m.group("title") or m.group("title2"), profile)
         dataset = f"table-{int(nfkc(m.group('n')))}" if m.group("n") else f"table-line-{caption.number}"
