@@ -462,3 +462,12 @@ def test_named_graphs_addressable(http):
     r = http.get("/sparql", params=[("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
                                     ("named-graph-uri", REFERENCE_GRAPH)])
     assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [REFERENCE_GRAPH]
+
+
+def test_relative_from_resolves_against_the_endpoint(http):
+    """Relative FROM IRIs resolve against the configured endpoint URL, also where the engine reads
+    several FROM itself to merge them (regression: they were refused as invalid graph IRIs)."""
+    both = "SELECT (COUNT(*) AS ?n) FROM <graph/reference> FROM <graph/mito-overview-2023> WHERE { ?s ?p ?o }"
+    assert _count(http, both) == FIXTURE_TRIPLES
+    assert _count(http, "SELECT (COUNT(*) AS ?n) FROM <graph/reference> WHERE { ?s ?p ?o }") == 24
+    assert _count(http, both.replace("<graph/", "<https://plankg.org/graph/")) == FIXTURE_TRIPLES

@@ -47,9 +47,10 @@ def graph_store_update(op: str, graph: str, triples: Iterable[ox.Triple] = ()) -
 # --------------------------------------------------------------------------- FROM <g1> FROM <g2>
 
 
-def dataset_clauses(query: str, scanned: Scan) -> tuple[list[str], list[str]] | None:
+def dataset_clauses(query: str, scanned: Scan, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
     """The IRIs of a query's FROM and FROM NAMED clauses, or None when one cannot be read here (then
-    the store evaluates the query's dataset itself)."""
+    the store evaluates the query's dataset itself); relative ones resolve against the query's BASE,
+    else ``base_iri`` (the endpoint's, as the store resolves the rest of the query)."""
     from urllib.parse import urljoin
 
     default: list[str] = []
@@ -63,7 +64,8 @@ def dataset_clauses(query: str, scanned: Scan) -> tuple[list[str], list[str]] | 
             return None
         ref = toks[j]
         if ref.kind == "iri":
-            iri = urljoin(scanned.base, ref.text[1:-1]) if scanned.base else ref.text[1:-1]
+            base = urljoin(base_iri, scanned.base) if base_iri and scanned.base else scanned.base or base_iri
+            iri = urljoin(base, ref.text[1:-1]) if base else ref.text[1:-1]
         elif ref.kind == "name" and ":" in ref.text and ref.text.partition(":")[0] in scanned.prefixes:
             prefix, _, local = ref.text.partition(":")
             iri = scanned.prefixes[prefix] + local

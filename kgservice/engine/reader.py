@@ -48,7 +48,7 @@ def run_query(ox: Any, store: Any, merged: bool, req: tuple) -> tuple:
     try:
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): term(ox, v) for k, v in substitutions.items()}
-        store, dataset = _dataset(ox, store, merged, text, own_dataset, dg, ng, union)
+        store, dataset = _dataset(ox, store, merged, text, own_dataset, dg, ng, union, base_iri)
         kwargs.update(dataset)
     except (ValueError, SyntaxError) as exc:
         return ("error", "bad_request", f"invalid term or graph IRI: {exc}", {})
@@ -78,14 +78,14 @@ def run_query(ox: Any, store: Any, merged: bool, req: tuple) -> tuple:
 
 
 def _dataset(ox: Any, store: Any, merged: bool, text: str, own_dataset: bool, dg: list[str] | None,
-             ng: list[str] | None, union: bool) -> tuple[Any, dict]:
+             ng: list[str] | None, union: bool, base_iri: str | None = None) -> tuple[Any, dict]:
     """The store to query and its dataset arguments. The default graph is the RDF merge of the named
     graphs (kgservice.engine.embedded): a store built by ``plankg build`` holds it as its own default
     graph; one built before it existed is read with the union flag. ``FROM <g1> FROM <g2>`` (or several
     ``default-graph-uri``) is evaluated over the merge of those graphs, copied into an in-memory
     dataset (pyoxigraph's own dataset would count a triple of two of them twice)."""
     if not (dg or ng) and own_dataset:
-        clauses = merge.dataset_clauses(text, scan(text))
+        clauses = merge.dataset_clauses(text, scan(text), base_iri)
         if clauses is None or len(set(clauses[0])) < 2:
             return store, {}  # one graph (or none) in FROM: the store's own evaluation has no duplicate
         dg, ng = clauses
