@@ -20,13 +20,13 @@ import hashlib
 import json
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph
 from rdflib.namespace import FOAF
-from kgservice.named_queries.registry import PROJECT_ROOT, NamedQuery, load_query_file
+from kgservice.pages.internal_queries import select  # queries/catalog/, read and checked at start
 from kgservice.opendata.catalog import Agent, CatalogContext, Contact, DatasetFacts, catalog_graph, media_type
 from kgservice.opendata.facts import dataset_facts, history
 from kgservice.opendata.void import void_graph
@@ -56,22 +56,6 @@ def _report(dumps_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@cache
-def _query(name: str) -> NamedQuery:
-    return load_query_file(PROJECT_ROOT / "queries" / "catalog" / f"{name}.rq")
-
-
-async def _select(request: Request, name: str) -> list[dict[str, dict]]:
-    from kgservice.engine.embedded import QueryError, get_engine
-
-    query = _query(name)
-    try:
-        result = await get_engine(request).aexecute(query.text, "json", scanned=query.scanned)
-    except QueryError as e:
-        raise ServiceError(e.kind, e.message, status=e.status) from None
-    return json.loads(result.body)["results"]["bindings"]
-
-
 _FACTS: dict[tuple, tuple[dict[str, DatasetFacts], DatasetFacts]] = {}  # by (dump directory, base IRI)
 
 
@@ -82,7 +66,7 @@ async def _context(request: Request) -> CatalogContext:
     report = _report(dumps_dir)
     key = (dumps_dir, settings.base_iri, settings.data_dir, settings.sources_dir)
     if key not in _FACTS:
-        rows = await _select(request, "publishers")
+        rows = await select(request, "catalog", "publishers")
         try:
             facts = dataset_facts(documents, rows, Path(settings.data_dir), Path(settings.sources_dir))
         except LookupError as e:
