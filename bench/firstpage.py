@@ -9,7 +9,8 @@ replaced by synthetic municipality 0's as in ``bench.run``) it requests the firs
 --no-answer-cache`` after two warm-ups, so every request runs the query; and runs the same page's
 text in-process on a read-only pyoxigraph store (*raw*: the engine alone). Prints the table, writes
 ``WORK/first-page-n<N>.json`` and, with ``--write-benchmarks``, the block between
-``<!-- first-page:start -->`` and ``<!-- first-page:end -->`` of that file (bench.report keeps it).
+``<!-- first-page:start -->`` and ``<!-- first-page:end -->`` of that file (bench.report keeps it):
+the latest run at each N found in WORK.
 """
 
 from __future__ import annotations
@@ -88,11 +89,10 @@ def render(result: dict) -> str:
                     f"{h['rows'] if h['rows'] is not None else '–'} | {verdict} |")
     load = "; ".join(f"{t} {phase} {a:.1f}/{b:.1f}/{c:.1f}" for t, phase, (a, b, c) in result["loadavg"])
     return "\n".join([
-        START,
         f"## Named queries at N={result['n']:,}: first page, answer cache off",
         "",
         f"Command: `{result['command']}` ({result['started']} → {result['finished']}; git {result['git']}).",
-        f"Store: `{result['store']}` ({result['store_kind']}). Each request is the first page (default page "
+        f"Store: `{result['store']}` ({result['store_kind']}{'; ' + result['note'] if result.get('note') else ''}). Each request is the first page (default page "
         f"size 100, `LIMIT 101` appended: the extra row tells whether a next page exists) over HTTP from "
         f"`python -m kgservice serve --no-answer-cache --workers 2`, {result['repeats']} requests after 2 "
         f"warm-ups, at most {result['budget_s']:.0f} s per query (query timeout {result['timeout_s']:.0f} s); *raw* = the same page text in-process "
@@ -104,10 +104,13 @@ def render(result: dict) -> str:
         *rows,
         "",
         f"{len(http) - misses} of {len(http)} within the target.",
-        "",
-        *BOUNDS,
-        END,
     ])
+
+
+def render_all(work: Path) -> str:
+    """The block: the latest run at each N (``WORK/first-page-n<N>.json``), then what bounds the misses."""
+    runs = sorted((json.loads(p.read_text()) for p in work.glob("first-page-n*.json")), key=lambda r: r["n"])
+    return "\n\n".join([START + "\n" + "\n\n".join(render(r) for r in runs), "\n".join(BOUNDS) + "\n" + END])
 
 
 def write_block(md: Path, block: str) -> None:
@@ -129,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=5.0, help="seconds per query")
     ap.add_argument("--timeout", type=float, default=30.0, help="the service's query timeout, seconds (a miss "
                     "costs at most this per request)")
+    ap.add_argument("--note", default="", help="what the table must say about the store (e.g. a partial build)")
     ap.add_argument("--only", default="", help="comma-separated query names (default: all)")
     ap.add_argument("--write-benchmarks", type=Path, help="replace the first-page block of this Markdown file")
     args = ap.parse_args(argv)
@@ -142,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "command": "python -m bench.firstpage " + " ".join(argv if argv is not None else sys.argv[1:]),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), "n": args.n,
-        "store": str(args.store), "git": git.strip(), "repeats": args.repeats, "budget_s": args.budget, "timeout_s": args.timeout,
+        "store": str(args.store), "git": git.strip(), "repeats": args.repeats, "budget_s": args.budget, "timeout_s": args.timeout, "note": args.note,
         "store_kind": "full build" if "/full/" in str(args.store) else "query-store, unvalidated"}
     note_load("start")
     log(f"N={args.n}: first page of {len(cases)} named queries over HTTP, answer cache off")
@@ -156,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     result["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     result["loadavg"] = list(LOADAVG)
     (work / f"first-page-n{args.n}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    block = render(result)
-    print(block)
+    print(render(result))
+    block = render_all(work)
     if args.write_benchmarks:
         write_block(args.write_benchmarks, block)
         log(f"wrote the first-page block of {args.write_benchmarks}")
