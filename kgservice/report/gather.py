@@ -166,7 +166,7 @@ def gather(run_select: RunSelect, iri: str, base: str) -> Report:
         ancestors = [(r["a"], r.get("labelJa") or local_name(r["a"])) for r in above]
 
     # passages first: every item below refers to them
-    passage_rows = rows("node-passages") + rows("item-passages")
+    passage_rows = rows("passages")
     passages = _passages(passage_rows)
     derived: dict[str, list[Passage]] = defaultdict(list)
     for r in passage_rows:
