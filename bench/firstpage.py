@@ -48,7 +48,7 @@ def raw_first_page(store: Path, cases: list, repeats: int, budget_s: float) -> d
     """The page's text (LIMIT size+1 appended, as the service runs it) in-process, TSV written."""
     import pyoxigraph as ox
 
-    from kgservice.named_queries.parameters import term
+    from kgservice.queries.parameters import term
     from mappings.build.merge import query_options
 
     s = ox.Store.read_only(str(store.resolve()))

@@ -262,7 +262,7 @@ class NamedCase:
 
 
 def named_cases(manifest: dict) -> list[NamedCase]:
-    from kgservice.named_queries.registry import load_queries
+    from kgservice.queries.registry import load_queries
 
     example = manifest["example"]
     cases = []

@@ -24,8 +24,8 @@ from kgservice.engine.contract import Limits
 import rdflib
 from rdflib.compare import isomorphic
 from kgservice.engine.embedded import Engine, QueryError
-from kgservice.pages.internal_queries import AREAS, internal_queries
-from kgservice.named_queries.registry import load_queries
+from kgservice.queries.internal import AREAS, internal_queries
+from kgservice.queries.registry import load_queries
 from kgservice.engine.remote import RemoteEngine, Target
 from kgservice.settings import Settings
 from kgservice.engine.load_remote import load, read_dump

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 import yaml
 from mappings.build.merge import query_options
-from kgservice.named_queries.parameters import term as _term
-from kgservice.named_queries.registry import load_queries
+from kgservice.queries.parameters import term as _term
+from kgservice.queries.registry import load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_FILE = ROOT / "tests" / "competency" / "cases.yaml"

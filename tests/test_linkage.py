@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 import yaml
 from mappings.build.merge import query_options
-from kgservice.named_queries.parameters import term as _term
-from kgservice.named_queries.registry import load_queries
+from kgservice.queries.parameters import term as _term
+from kgservice.queries.registry import load_queries
 from mappings.mapping.policy_areas import (RULE, SCHEME, SDG_TARGET, load_policy_areas, resolve_areas,
                                    rule_query)
 from mappings.records.schema import RecordError

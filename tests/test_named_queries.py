@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 import pytest
 from conftest_pages import BASE, ROOT, triple_count
-from kgservice.named_queries.parameters import Parameter, ParameterError
-from kgservice.named_queries.registry import QueryFileError, load_queries, load_query_file
+from kgservice.queries.parameters import Parameter, ParameterError
+from kgservice.queries.registry import QueryFileError, load_queries, load_query_file
 
 MITO_PLAN_6 = BASE + "id/plan/mito-comprehensive-plan-6"
 MITO_STRATEGY_2 = BASE + "id/plan/mito-strategy-2"

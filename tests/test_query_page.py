@@ -46,7 +46,7 @@ def test_page_served_with_prefixes_and_examples(real_http):
 def test_every_example_with_its_values_answers_what_the_named_query_answers(real_http, real_queries_dir):
     """The examples' text binds the example values with a VALUES block (kgservice.engine.values) instead
     of the engine's substitution: on /sparql it must give the named query's own rows."""
-    from kgservice.named_queries.registry import load_queries
+    from kgservice.queries.registry import load_queries
     from kgservice.pages.query_page import bound_text
 
     json_accept = {"Accept": "application/sparql-results+json"}
@@ -61,7 +61,7 @@ def test_every_example_with_its_values_answers_what_the_named_query_answers(real
 
 def test_table_and_chart_view_of_a_select(real_http, real_queries_dir):
     """/query/view: any SELECT as a server-drawn table, with a chart for a numeric column over years."""
-    from kgservice.named_queries.registry import load_queries
+    from kgservice.queries.registry import load_queries
     from kgservice.pages.query_page import bound_text
 
     series = bound_text(load_queries(real_queries_dir)["cq-statistic-series"])

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
-from kgservice.named_queries.parameters import ParameterError, term
-from kgservice.named_queries.registry import NamedQuery, QueryFileError
+from kgservice.queries.parameters import ParameterError, term
+from kgservice.queries.registry import NamedQuery, QueryFileError
 
 PAGE, PAGE_SIZE = "page", "page_size"  # the request parameters (reserved: no query parameter takes them)
 DEFAULT_PAGE_SIZE = 100  # when the file's header declares no ``pagination``

@@ -4,7 +4,7 @@ Routes: ``GET /queries`` (HTML or JSON by Accept; ``/queries.json``) lists them;
 ``GET /queries/{name}?describe`` or ``/queries/{name}.json`` describes one;
 ``/queries/{name}.rq`` is its text; ``GET|POST /queries/{name}?param=value…`` runs it in any
 result format (Accept or ``format``).  The files are read and checked by
-kgservice.named_queries.registry; a bad one fails application start naming the file and line.
+kgservice.queries.registry; a bad one fails application start naming the file and line.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from kgservice.named_queries import paging
 from kgservice.named_queries.answer_cache import Answer, AnswerCache
-from kgservice.named_queries.parameters import ParameterError
-from kgservice.named_queries.registry import NamedQuery, load_queries
+from kgservice.queries.parameters import ParameterError
+from kgservice.queries.registry import NamedQuery, load_queries
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph
 from rdflib.namespace import FOAF
-from kgservice.pages.internal_queries import select  # queries/catalog/, read and checked at start
+from kgservice.queries.internal import select  # queries/catalog/, read and checked at start
 from kgservice.opendata.catalog import Agent, CatalogContext, Contact, DatasetFacts, catalog_graph, media_type
 from kgservice.opendata.facts import dataset_facts, history
 from kgservice.opendata.void import void_graph

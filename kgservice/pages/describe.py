@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 from fastapi import Request
 from kgservice.pages.html import PREFIXES, Labels, base_iri, curie, local_href, root_path
-from kgservice.pages.internal_queries import select
+from kgservice.queries.internal import select
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 LABEL_PROPS = ("rdfs:label", "skos:prefLabel", "dct:title", "foaf:name")

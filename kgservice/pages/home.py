@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from kgservice.pages.html import render
-from kgservice.pages.internal_queries import select
+from kgservice.queries.internal import select
 
 router = APIRouter()
 

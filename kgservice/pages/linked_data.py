@@ -25,9 +25,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from kgservice.pages.describe import describe
 from kgservice.pages.html import base_iri, html_error, local_href, render, root_path, wants_html
-from kgservice.pages import internal_queries
-from kgservice.pages.internal_queries import run
-from kgservice.opendata.jsonld import jsonld_response
+from kgservice.queries import internal as internal_queries
+from kgservice.queries.internal import run
+from kgservice.pages.jsonld import jsonld_response
 from kgservice.request import negotiation as formats
 from kgservice.request.errors import ServiceError
 from kgservice.request.result_headers import result_headers

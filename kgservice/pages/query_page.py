@@ -26,7 +26,7 @@ from kgservice.engine.embedded import get_engine
 from kgservice.engine.sparqltext import scan
 from kgservice.engine.values import bind_values
 from kgservice.request.base import endpoint_iri
-from kgservice.named_queries.registry import NamedQuery
+from kgservice.queries.registry import NamedQuery
 from kgservice.pages.html import PREFIXES, base_iri, render, root_path
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"

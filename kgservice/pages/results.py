@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from kgservice.named_queries.registry import NamedQuery
+from kgservice.queries.registry import NamedQuery
 from kgservice.pages.chart import CYCLE, Point, Series, series_chart
 from kgservice.pages.describe import term_view
 from kgservice.pages.html import Labels, base_iri, render, root_path, wants_html

@@ -20,9 +20,9 @@ import json
 import re
 from collections import defaultdict
 from typing import Any, Callable
-from kgservice.named_queries.parameters import ParameterError, term
-from kgservice.named_queries.registry import NamedQuery
-from kgservice.pages.internal_queries import bound, internal_queries
+from kgservice.queries.parameters import ParameterError, term
+from kgservice.queries.registry import NamedQuery
+from kgservice.queries.internal import bound, internal_queries
 from kgservice.report.charts import indicator_chart
 from kgservice.report.model import (INDICATOR_KINDS, MPLAN, ROLE_ORDER, Budget, CrossLink, Indicator, Node,
                                     Observation, Passage, Report, ReportError, Unit, decimal_of, local_name,

@@ -14,7 +14,7 @@ that together are YAML (see queries/README.md)::
 ``load_query_file(path)`` reads one file into a ``NamedQuery``; ``load_queries(folder)`` reads the
 ``*.rq`` files directly in the folder (not its subfolders: ``queries/*.rq`` are the API's operations,
 files in subfolders such as ``queries/pages/`` are loaded by their users with ``load_query_file``).
-Parameter values are bound as RDF terms (kgservice.named_queries.parameters), never pasted.
+Parameter values are bound as RDF terms (kgservice.queries.parameters), never pasted.
 
 pyoxigraph substitutes only variables that are in scope at the top of the query (for a
 SELECT: projected), so the loader runs every query once against an empty in-memory store
@@ -32,7 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 from kgservice.engine.sparqltext import Scan, scan
-from kgservice.named_queries.parameters import (LANG_RE, PARAM_TYPES, SAMPLES, VAR_RE, Parameter,
+from kgservice.queries.parameters import (LANG_RE, PARAM_TYPES, SAMPLES, VAR_RE, Parameter,
                                                 ParameterError, term)
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -1,6 +1,6 @@
 """The SPARQL the service runs for its own pages: ``queries/<area>/*.rq`` (areas: pages, report,
 catalog), in the named queries' file format and read by the same loader
-(kgservice.named_queries.registry), so each is checked when the app starts and runs in the backend
+(kgservice.queries.registry), so each is checked when the app starts and runs in the backend
 comparison test. Only ``queries/*.rq`` are API operations; these are not served as such.
 
 A query's parameters are bound as RDF terms (``NamedQuery.substitutions``), never pasted.
@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from functools import cache
 from fastapi import FastAPI, Request
-from kgservice.named_queries.parameters import ParameterError
-from kgservice.named_queries.registry import PROJECT_ROOT, NamedQuery, load_queries
+from kgservice.queries.parameters import ParameterError
+from kgservice.queries.registry import PROJECT_ROOT, NamedQuery, load_queries
 from kgservice.request.errors import ServiceError
 
 AREAS = ("pages", "report", "catalog")
