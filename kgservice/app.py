@@ -36,8 +36,7 @@ log = logging.getLogger("kgservice")
 # Each module has a `router`, and may have `install(app)` run at creation (so a bad named query
 # fails at start, not at the first request).
 SURFACES = (protocol, graph_store, named_queries, opendata, report_routes, query_page, pages, home)
-EXPOSED_HEADERS = ["X-Result-Truncated", "X-Result-Max-Rows", "X-Result-Rows", "Warning", "Retry-After",
-                   "Location", "WWW-Authenticate"]
+EXPOSED_HEADERS = ["X-Result-Rows", "Link", "Retry-After", "Location", "WWW-Authenticate"]
 
 
 def create_app(settings: Settings) -> FastAPI:
