@@ -233,7 +233,8 @@ def catalog_graph(ctx: CatalogContext) -> Graph:
     _dataset(g, ctx, whole, ctx.whole, KEYWORDS, base)
     for code in sorted({d.city_code for d in ctx.documents}):
         g.add((whole, DCTERMS.spatial, URIRef(f"{ESTAT}C{code[:5]}")))
-    _temporal(g, whole, min(d.period_start for d in ctx.documents), max(d.period_end for d in ctx.documents))
+    if ctx.documents:  # a store holding no catalogued document has no period to state
+        _temporal(g, whole, min(d.period_start for d in ctx.documents), max(d.period_end for d in ctx.documents))
     g.add((whole, VOID.triples, Literal(default_triples(ctx.report), datatype=XSD.integer)))
     for name, size in dumps.items():
         if name.startswith("plankg."):

@@ -33,7 +33,8 @@ def history(paths: list[Path]) -> tuple[str | None, str | None]:
 def dataset_facts(documents: list[SourceDocument], rows: list[dict[str, dict]], data_dir: Path,
                   sources_dir: Path) -> dict[str, DatasetFacts]:
     """Per document id: its publisher (IRI, types, names by language), its kind's labels and dates,
-    from the SPARQL JSON rows of publishers.rq."""
+    from the SPARQL JSON rows of publishers.rq. A catalogued document the store does not hold (a store
+    built from fewer documents) has no entry: the catalog describes the datasets the service serves."""
     publisher: dict[str, str] = {}
     types: dict[str, list[str]] = defaultdict(list)
     names: dict[str, dict[str, str]] = defaultdict(dict)
@@ -49,8 +50,8 @@ def dataset_facts(documents: list[SourceDocument], rows: list[dict[str, dict]], 
             kinds[doc][r["kindLabel"].get("xml:lang", "")] = r["kindLabel"]["value"]
     out = {}
     for d in documents:
-        if d.id not in publisher:  # the build and the source catalog disagree: say which document
-            raise LookupError(f"the graph has no publisher for document {d.id!r}")
+        if d.id not in publisher:
+            continue
         issued, modified = history([data_dir / d.id, sources_dir / d.file])
         out[d.id] = DatasetFacts(Agent(publisher[d.id], names[d.id], tuple(sorted(types[d.id]))),
                                  kinds[d.id], issued, modified)

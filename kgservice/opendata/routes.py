@@ -67,10 +67,7 @@ async def _context(request: Request) -> CatalogContext:
     key = (dumps_dir, settings.base_iri, settings.data_dir, settings.sources_dir)
     if key not in _FACTS:
         rows = await select(request, "catalog", "publishers")
-        try:
-            facts = dataset_facts(documents, rows, Path(settings.data_dir), Path(settings.sources_dir))
-        except LookupError as e:
-            raise ServiceError("unavailable", f"{e}: rebuild the store (`plankg build`)") from None
+        facts = dataset_facts(documents, rows, Path(settings.data_dir), Path(settings.sources_dir))
         issued, modified = history([Path(settings.data_dir), Path(settings.sources_dir), Path(settings.ontology_dir)])
         project = Agent(settings.base_iri + "catalog#publisher", {"en": "plankg maintainers", "ja": "plankg 保守担当"},
                         (str(FOAF.Organization),))
@@ -78,6 +75,7 @@ async def _context(request: Request) -> CatalogContext:
             _FACTS.clear()
         _FACTS[key] = facts, DatasetFacts(project, {}, issued, modified)
     facts, whole = _FACTS[key]
+    documents = [d for d in documents if d.id in facts]
     contact = Contact({"en": "plankg maintainers", "ja": "plankg 保守担当"},
                       settings.contact_url or settings.base_iri, settings.contact_email)
     return CatalogContext(documents, report, settings.base_iri, facts, whole, contact)
