@@ -103,10 +103,10 @@ def test_dump_reload_is_isomorphic_to_the_store(builds):
     assert sum(len(g) for g in store_graphs.values()) == report.triples
     assert any(isinstance(t, BNode) for g in store_graphs.values() for triple in g for t in triple), \
         "no blank nodes: the isomorphism check would be trivial"
-    dump = (config.dumps_path / "plankg.nq").read_bytes()
+    dump = (config.dumps_current / "plankg.nq").read_bytes()
     assert_same_dataset(store_graphs, graphs_of_nquads(dump))
     # and the per-graph dumps hold each graph once
-    per_graph = b"".join(p.read_bytes() for p in sorted(config.dumps_path.glob("graph-*.nq")))
+    per_graph = b"".join(p.read_bytes() for p in sorted(config.dumps_current.glob("graph-*.nq")))
     assert sorted(per_graph.splitlines()) == sorted(dump.splitlines())
 
 
@@ -135,6 +135,6 @@ def test_two_builds_are_byte_identical(builds):
                      if isinstance(t, ox.NamedNode)})
         del store
     assert iris[0] == iris[1] and len(iris[0]) > 1000
-    for name in ["plankg.nq", "plankg.nq.gz"] + sorted(p.name for p in c1.dumps_path.glob("graph-*.nq")):
-        a, b = (c1.dumps_path / name).read_bytes(), (c2.dumps_path / name).read_bytes()
+    for name in ["plankg.nq", "plankg.nq.gz"] + sorted(p.name for p in c1.dumps_current.glob("graph-*.nq")):
+        a, b = (c1.dumps_current / name).read_bytes(), (c2.dumps_current / name).read_bytes()
         assert a == b, f"{name} differs between two builds of the same records"

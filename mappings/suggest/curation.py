@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 import yaml
 from mappings.records.schema import RecordError
-from mappings.records.files import RecordSet, load_records, load_yaml
+from mappings.records.files import RecordSet, load_records, load_yaml, strip_lines
 from mappings.suggest.text import analyser_versions
 from mappings.suggest.suggester import CANDIDATES, LINK_RELATIONS, LINKS, METHOD, Params, SUGGESTER_VERSION, propose
 
@@ -29,15 +29,7 @@ def read_candidates(path: Path) -> dict[str, Any]:
     raw = load_yaml(path) or {}
     if not isinstance(raw, dict) or not isinstance(raw.get("candidates", []), list):
         raise RecordError(f"{path}: expected a mapping with generated_by and a list of candidates")
-    return _strip(raw)
-
-
-def _strip(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k != "__line__"}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value
+    return strip_lines(raw)
 
 
 def write_candidates(path: Path, content: dict[str, Any]) -> None:
