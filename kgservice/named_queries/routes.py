@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def _load(app: FastAPI) -> dict[str, NamedQuery]:
-    settings = getattr(app.state, "settings", None)
-    queries = load_queries(getattr(settings, "queries_dir", "queries"))
+    settings = app.state.settings
+    queries = load_queries(settings.queries_dir)
     for query in queries.values():
         paging.check(query)
     app.state.named_queries = queries
@@ -44,8 +44,8 @@ router = APIRouter(lifespan=lifespan)
 def install(app: FastAPI) -> None:
     """Load the queries now (at create_app), so a bad file fails before the server binds."""
     _load(app)
-    settings = getattr(app.state, "settings", None)
-    app.state.answer_cache = AnswerCache() if getattr(settings, "answer_cache", True) else None
+    settings = app.state.settings
+    app.state.answer_cache = AnswerCache() if settings.answer_cache else None
 
 
 def queries_of(request: Request) -> dict[str, NamedQuery]:
