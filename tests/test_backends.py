@@ -93,17 +93,16 @@ def test_query_answers_identically_on_the_remote_backends(engines, name, backend
     fmt = "ntriples" if query.is_graph else "json"
     embedded = engines["embedded"].execute(query.text, fmt, scanned=query.scanned, substitutions=subs)
     remote = engines[backend].execute(query.text, fmt, scanned=query.scanned, substitutions=subs)
+    exempt = name not in INTERNAL  # every internal example answers something (named queries: the test below)
     if query.is_graph:  # blank nodes (OWL class unions in /def/mplan) compared up to their labels
         graphs = [rdflib.Graph().parse(data=r.body, format="nt") for r in (embedded, remote)]
-        assert isomorphic(*graphs)
+        assert isomorphic(*graphs) and (exempt or len(graphs[0]) > 0)
         # a CONSTRUCT answer is a set; pyoxigraph writes a triple once per solution that builds it
         # (describe-namespace: 1,322 lines for 1,231 triples), Virtuoso once: the counts are the graphs'
         assert remote.row_count >= len(graphs[1]) and embedded.row_count >= len(graphs[0])
-    else:
-        assert rows_of(remote.body) == rows_of(embedded.body)
+    else:  # SELECT rows, or ASK's boolean
+        assert rows_of(remote.body) == rows_of(embedded.body) and (exempt or rows_of(embedded.body))
         assert remote.row_count == embedded.row_count
-    if name in INTERNAL:  # every internal example answers something (named queries: the test below)
-        assert embedded.row_count
 
 
 def test_every_named_query_has_answers_to_compare(engines):
