@@ -50,13 +50,13 @@ class Reader(Model):
     """A general reader applied to a section (the whole document when ``section`` is absent)."""
 
     reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records", "departments",
-                    "heading-records"]
+                    "heading-records", "chronology", "plan-lists", "bodies"]
     section: Section | None = None
     indicator_kind: IndicatorKind | None = None   # kpi: the kind of the indicators read
     caption_prefix: str | None = None             # kpi: a caption ending so prefixes the row labels
     record_kind: str | None = None                # records: the record kind (mayors, systems …)
     columns: dict[str, str] = {}                  # records: printed header → field
-    words: dict[str, dict[str, str | bool]] = {}  # records: a cell word → the fields it sets
+    words: dict[str, dict[str, str | bool]] = {}  # records: a cell word → the fields it sets; plan-lists: a name's last word
     element_kind: ElementKind = "project"         # projects / budget-blocks: the kind of the rows
     blank: Literal["above", "below"] = "below"    # projects: where a blank 担当課 cell takes its value
     id: str | None = None                          # id template of what the reader proposes

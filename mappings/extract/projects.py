@@ -110,8 +110,8 @@ def _read_row(row: Line, header: Line, at: int, printed, reader: Reader, profile
     row_flags = [FLAG_WORDS[compact(c)] for c in cells if compact(c) in FLAG_WORDS and compact(c) != "新"]
     names = [c for c in cells if c.strip() and compact(c) not in FLAG_WORDS]
     dept = _department_for(row, at, printed, reader)
-    if dept and dept[1] == row.number and names and names[-1] == dept[0] and len(names) > 1 and not row.cells[at:at + 1] == [dept[0]]:
-        names = names[:-1]  # the department printed one cell early
+    if dept and dept[1] == row.number and names[-1:] == [dept[0]]:
+        names = names[:-1]  # the department printed one cell early, not a project
     if not names:
         return
     groups = _department_groups(dept[0]) if dept else []

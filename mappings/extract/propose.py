@@ -24,10 +24,15 @@ from mappings.extract.blocks import read_blocks
 from mappings.extract.kpi_blocks import read_indicator_blocks
 from mappings.extract.departments import read_department_lists
 from mappings.extract.heading_records import read_heading_records
+from mappings.extract.chronology import read_chronology
+from mappings.extract.plan_lists import read_plan_lists
+from mappings.extract.bodies import read_bodies
 
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
            "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks,
-           "departments": read_department_lists, "heading-records": read_heading_records}
+           "departments": read_department_lists, "heading-records": read_heading_records,
+           "chronology": read_chronology, "plan-lists": read_plan_lists,
+           "bodies": read_bodies}
 
 
 def _lines(doc: Document, reader: Reader):
@@ -78,12 +83,13 @@ def _unread_tables(doc: Document, found: Proposals) -> None:
 
 
 def _translate(found: Proposals, profile: Profile) -> None:
-    """label_en from the profile's translations; ids from its slugs."""
+    """label_en (a plan's title_en) from the profile's translations."""
     for records in found.records.values():
         for record in records:
-            label = record.get("label") or record.get("title")
-            if label in profile.translations:
-                record["label_en"] = profile.translations[label]
+            if record.get("title") in profile.translations:
+                record["title_en"] = profile.translations[record["title"]]
+            elif record.get("label") in profile.translations:
+                record["label_en"] = profile.translations[record["label"]]
 
 
 def propose_file(path: Path, profile: Profile) -> Proposals:

@@ -48,11 +48,32 @@ def _refers(text: str) -> tuple[dict, str]:
     return out, text
 
 
+_DATED_VALUE = r"[▲△+\-−]?\d[\d,.]*[^\s()（）]*\s*[(（][^()（）]+[)）]"
+_DATED_VALUES = re.compile(rf"^(?:※\s*)?(?P<first>{_DATED_VALUE})(?P<more>(?:\s+{_DATED_VALUE})+)$")
+
+
 def read_cell(cell: str) -> list[dict]:
-    """Observations' value fields of one cell (several when it prints subgroups: [小6]+2.0 [中3]+3.0)."""
+    """Observations' value fields of one cell (several when it prints subgroups: [小6]+2.0 [中3]+3.0).
+
+    A cell of several values each with its own year, ``※ 302件/年(R元) 247件/年(R2)``, is the column's
+    value (referring to its year) and the actual value of each further year:
+
+    >>> [sorted(f.items()) for f in read_cell("※ 55件/年(R元) 46件/年(R2)")][1]
+    [('fiscal_year', '2020'), ('role', 'actual'), ('unit', '件/年'), ('value', Decimal('46'))]
+    """
     cell = cell.strip()
     if not cell:
         return []
+    dated = _DATED_VALUES.match(cell)
+    if dated:
+        out = read_cell(dated.group("first"))
+        for m in re.finditer(_DATED_VALUE, dated.group("more")):
+            fields = read_cell(m.group(0))[0]
+            year = fields.pop("refers_to_fiscal_year", None) or fields.pop("refers_to_year", None)
+            if year is None or "value" not in fields:
+                return out
+            out.append({"role": "actual", "fiscal_year": year, **fields})
+        return out
     groups = list(_BREAKDOWN.finditer(cell))
     if groups and cell.startswith("["):
         out = []

@@ -1,0 +1,60 @@
+"""The established-body reader: a sentence that dates the founding of a body it quotes,
+``2021(令和3)年7月に設置した「日立市さくらのまちづくり推進市民会議」`` or
+``2011(平成23)年1月に「内原地域自治連合会」が発足`` → an organisation with its date
+(``established``, or ``established_fiscal_year`` for a 年度).
+
+Only a quoted name that ends as a body's name does (会, 会議, 委員会, 協会, センター …), and only with
+the founding verb next to it: a plan quoted the same way (「…計画」を策定) is the plan-list reader's.
+"""
+
+from __future__ import annotations
+import re
+from mappings.extract.headings import Outline
+from mappings.extract.labels import label_of
+from mappings.extract.organizations import _romanised
+from mappings.extract.profile import Profile, Reader
+from mappings.extract.proposals import Proposals
+from mappings.extract.text import Document, Line
+from mappings.records.normalize import ERA_OFFSETS, parse_era_date
+
+_ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))
+_DATE = (rf"(?P<date>(?:(?:18|19|20)\d{{2}}(?:\([^()]*\))?|(?:{_ERAS})(?:元|\d{{1,2}}))"
+         r"(?P<fy>年度|年)(?:\d{1,2}月(?:\d{1,2}日)?)?)")
+_FOUNDED = "(?:設置|設立|発足|結成)"
+_BODY = r"(?P<name>[^「」、。]+?(?:会|会議|委員会|協会|協議会|連合会|センター|本部|機構|組合|団))"
+_KINDS = (("委員会", "committee"), ("本部", "committee"), ("会議", "council"), ("協議会", "council"),
+          ("懇話会", "council"))
+_PATTERNS = [re.compile(rf"{_DATE}に{_FOUNDED}した「{_BODY}」"),
+             re.compile(rf"{_DATE}に(?:[^「」、。]{{0,40}}の)?「{_BODY}」(?:が|を){_FOUNDED}")]
+
+
+def founded(compact_text: str) -> list[tuple[str, str, bool]]:
+    """(name, ISO date, a fiscal year?) of each body a line says was founded then.
+
+    >>> founded("2011(平成23)年1月に「内原地域自治連合会」が発足し、同年4月")
+    [('内原地域自治連合会', '2011-01', False)]
+    >>> founded("2021(令和3)年度に策定した「日立市デジタル化推進計画2022」")
+    []
+    """
+    out = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(compact_text):
+            try:
+                out.append((m.group("name"), parse_era_date(m.group("date")), m.group("fy") == "年度"))
+            except ValueError:
+                continue
+    return out
+
+
+def read_bodies(doc: Document, profile: Profile, reader: Reader, outline: Outline,
+                found: Proposals, lines: list[Line]) -> None:
+    for line in lines:
+        for name, date, fiscal in founded(line.compact):
+            label = label_of(name, profile)
+            if any(r["label"] == label for r in found.of("organizations")):
+                continue
+            kind = next((k for w, k in _KINDS if label.endswith(w)), "association")
+            record = {"id": profile.org_prefix + _romanised(label), "lines": line.number, "kind": kind,
+                      "label": label, "city": profile.city}
+            record["established_fiscal_year" if fiscal else "established"] = date[:4] if fiscal else date
+            found.add("organizations", record, "bodies")

@@ -1,0 +1,56 @@
+"""The chronology reader: a 年表 (あゆみ, 沿革) printed as lines that begin with a date, a space and what
+happened, ``平成25年 4月 新税情報・財務管理・職員情報システム稼動開始`` → an event.
+
+Only a line that is a date, white space and text counts: a sentence that begins with a date
+(``平成30年には…``) has no space after it, and a table row (tab-separated) is a table reader's.
+"""
+
+from __future__ import annotations
+import re
+from mappings.extract.headings import Outline
+from mappings.extract.labels import label_of
+from mappings.extract.profile import Profile, Reader
+from mappings.extract.proposals import Proposals
+from mappings.extract.text import Document, Line
+from mappings.records.normalize import ERA_OFFSETS, parse_era_date
+
+_ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))
+_DATED = re.compile(rf"^\s*(?P<date>(?:(?:{_ERAS})\s*(?:元|\d{{1,2}})|(?:18|19|20)\d{{2}})\s*年"
+                    r"(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)\s+(?P<text>[^\s、。，,（(].*?)\s*$")
+
+
+def dated_line(raw: str) -> tuple[str, str] | None:
+    """(ISO date, text) of a chronology line, None for any other line.
+
+    >>> dated_line("平成25年 4月 新税情報・財務管理・職員情報システム稼動開始")
+    ('2013-04', '新税情報・財務管理・職員情報システム稼動開始')
+    >>> dated_line("令和 4年10月 電子決裁の運用開始"), dated_line("平成30年には記念式典が開催され")
+    (('2022-10', '電子決裁の運用開始'), None)
+    """
+    if "\t" in raw:
+        return None
+    m = _DATED.match(raw)
+    if not m:
+        return None
+    try:
+        return parse_era_date(m.group("date")), m.group("text")
+    except ValueError:
+        return None
+
+
+def read_chronology(doc: Document, profile: Profile, reader: Reader, outline: Outline,
+                    found: Proposals, lines: list[Line]) -> None:
+    template = reader.id or "event-{date}"
+    for line in lines:
+        dated = dated_line(line.raw)
+        if dated is None:
+            continue
+        date, text = dated
+        ident = template.format(date=date, n=len(found.of("events")) + 1)
+        taken = {r["id"] for r in found.of("events")}
+        base, k = ident, 1
+        while ident in taken:  # two events of one month
+            k += 1
+            ident = f"{base}-{k}"
+        found.add("events", {"id": ident, "lines": line.number, "date": date, "label": label_of(text, profile)},
+                  "chronology")
