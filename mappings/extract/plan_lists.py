@@ -81,3 +81,38 @@ def _plan(found: Proposals, title: str, profile: Profile, line: Line) -> dict:
     return found.add("plans", {"id": ident, "lines": line.number, "title": title,
                                "title_en": profile.translations.get(title, title), "city": profile.city},
                      "plan-lists")
+
+
+_ADOPTED_DATE = (rf"(?P<date>(?:(?:19|20)\d{{2}}(?:\([^()]*\))?|(?:{_ERAS})(?:元|\d{{1,2}}))年度?"
+                 r"(?:\d{1,2}月)?)(?:に|には)?[,、]?")
+_ADOPTED = [re.compile(rf"{_ADOPTED_DATE}(?:新たに)?策定した(?P<names>「[^「」]+」)"),
+            re.compile(rf"{_ADOPTED_DATE}(?P<lead>[^「」。]*?)(?P<names>「[^「」]+」(?:及び「[^「」]+」)*)を策定")]
+
+
+def adoptions(compact_text: str) -> list[tuple[str, str]]:
+    """(title, ISO date) of each plan a sentence says was made then (策定).
+
+    >>> adoptions("令和2年3月、選ばれるまちに向け、「水戸市人口ビジョン(第2次)」及び「総合戦略(第2次)」を策定した。")
+    [('水戸市人口ビジョン(第2次)', '2020-03'), ('総合戦略(第2次)', '2020-03')]
+    >>> adoptions("平成18年に策定した「市行財政改革大綱」,平成22年に")
+    [('市行財政改革大綱', '2006')]
+    """
+    out = []
+    for pattern in _ADOPTED:
+        for m in pattern.finditer(compact_text):
+            if "lead" in m.groupdict() and re.search(_YEAR, m.group("lead") or ""):
+                continue  # a later date stands nearer the verb
+            date = parse_era_date(m.group("date"))
+            date = date[:4] if "年度" in m.group("date") else date
+            out += [(name, date) for name in re.findall(r"「([^「」]+)」", m.group("names"))]
+    return out
+
+
+def read_plan_adoptions(doc: Document, profile: Profile, reader: Reader, outline: Outline,
+                        found: Proposals, lines: list[Line]) -> None:
+    for line in lines:
+        for name, date in adoptions(line.compact):
+            title = label_of(name, profile)
+            record = _plan(found, title, profile, line)
+            record.setdefault("kind", "sector-plan")
+            record.setdefault("adopted", date)
