@@ -15,10 +15,10 @@ from mappings.extract.organizations import _romanised
 from mappings.extract.profile import Profile, Reader
 from mappings.extract.proposals import Proposals
 from mappings.extract.text import Document, Line
-from mappings.records.normalize import ERA_OFFSETS, parse_era_date
+from mappings.extract.chronology import ERAS
+from mappings.records.normalize import parse_era_date
 
-_ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))
-_DATE = (rf"(?P<date>(?:(?:18|19|20)\d{{2}}(?:\([^()]*\))?|(?:{_ERAS})(?:元|\d{{1,2}}))"
+_DATE = (rf"(?P<date>(?:(?:18|19|20)\d{{2}}(?:\([^()]*\))?|(?:{ERAS})(?:元|\d{{1,2}}))"
          r"(?P<fy>年度|年)(?:\d{1,2}月(?:\d{1,2}日)?)?)")
 _FOUNDED = "(?:設置|設立|発足|結成)"
 _BODY = r"(?P<name>[^「」、。]+?(?:会|会議|委員会|協会|協議会|連合会|センター|本部|機構|組合|団))"

@@ -14,8 +14,8 @@ from mappings.extract.proposals import Proposals
 from mappings.extract.text import Document, Line
 from mappings.records.normalize import ERA_OFFSETS, parse_era_date
 
-_ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))
-_DATED = re.compile(rf"^\s*(?P<date>(?:(?:{_ERAS})\s*(?:元|\d{{1,2}})|(?:18|19|20)\d{{2}})\s*年"
+ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))  # the era names, longest first, as a regex
+_DATED = re.compile(rf"^\s*(?P<date>(?:(?:{ERAS})\s*(?:元|\d{{1,2}})|(?:18|19|20)\d{{2}})\s*年"
                     r"(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)\s+(?P<text>[^\s、。，,（(].*?)\s*$")
 
 

@@ -16,10 +16,10 @@ from mappings.extract.organizations import _romanised
 from mappings.extract.profile import Profile, Reader
 from mappings.extract.proposals import Proposals, cite
 from mappings.extract.text import Document, Line
-from mappings.records.normalize import ERA_OFFSETS, parse_era_date
+from mappings.extract.chronology import ERAS
+from mappings.records.normalize import parse_era_date
 
-_ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))
-_YEAR = rf"(?:(?:{_ERAS})\s*(?:元|\d{{1,2}})|(?:19|20)\d{{2}})\s*(?:年度?)?"
+_YEAR = rf"(?:(?:{ERAS})\s*(?:元|\d{{1,2}})|(?:19|20)\d{{2}})\s*(?:年度?)?"
 _PERIOD = rf"[(（]\s*(?P<start>{_YEAR})\s*(?:(?P<dash>[~～〜－-])\s*(?P<end>{_YEAR})?)?\s*[)）]"
 _ITEM = re.compile(rf"^[\s\-]*・\s*(?P<name>[^・]+?)\s*{_PERIOD}\s*$")
 _QUOTED = re.compile(rf"「(?P<name>[^「」]+?)\s*{_PERIOD}」")
@@ -83,7 +83,7 @@ def _plan(found: Proposals, title: str, profile: Profile, line: Line) -> dict:
                      "plan-lists")
 
 
-_ADOPTED_DATE = (rf"(?P<date>(?:(?:19|20)\d{{2}}(?:\([^()]*\))?|(?:{_ERAS})(?:元|\d{{1,2}}))年度?"
+_ADOPTED_DATE = (rf"(?P<date>(?:(?:19|20)\d{{2}}(?:\([^()]*\))?|(?:{ERAS})(?:元|\d{{1,2}}))年度?"
                  r"(?:\d{1,2}月)?)(?:に|には)?[,、]?")
 _ADOPTED = [re.compile(rf"{_ADOPTED_DATE}(?:新たに)?策定した(?P<names>「[^「」]+」)"),
             re.compile(rf"{_ADOPTED_DATE}(?P<lead>[^「」。]*?)(?P<names>「[^「」]+」(?:及び「[^「」]+」)*)を策定")]
