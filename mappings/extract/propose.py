@@ -27,13 +27,14 @@ from mappings.extract.heading_records import read_heading_records
 from mappings.extract.chronology import read_chronology
 from mappings.extract.plan_lists import read_plan_adoptions, read_plan_lists
 from mappings.extract.bodies import read_bodies
+from mappings.extract.tallies import read_tallies
 
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
            "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks,
            "departments": read_department_lists, "heading-records": read_heading_records,
            "chronology": read_chronology, "plan-lists": read_plan_lists,
            "plan-adoptions": read_plan_adoptions,
-           "bodies": read_bodies}
+           "bodies": read_bodies, "tallies": read_tallies}
 
 
 def _lines(doc: Document, reader: Reader):
