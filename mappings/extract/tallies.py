@@ -2,7 +2,7 @@
 
 Two layouts: a row ``令和4年度 | 地区単独開催数 | 1回`` (a blank first cell on the next rows takes the year
 above), and a cell of bullets ``R4年度の実績・件数 | ・創業件数:144件(累計740件) ・創業期支援補助金交付件数:4件``
-where each ``・label:figure`` is one count (a bracketed figure of another unit, ``:23回(1,366人)``, is one
+where each ``・label:figure`` (or ``・label(figure/figure)``) is one count (a bracketed figure of another unit, ``:23回(1,366人)``, is one
 more of the same label).  A cell whose bullets stand under ○ group headings is not read: its figures are a
 breakdown by groups the reader cannot name.
 """
@@ -20,13 +20,16 @@ from mappings.records.normalize import compact
 _FIGURE = r"[▲△]?\d[\d,]*(?:\.\d+)?\s*[^\s\d()（）:：、,]+"
 _ITEM = re.compile(rf"^(?P<label>[^:：\d○]+?)\s*[:：]\s*(?P<figure>{_FIGURE})\s*"
                    r"(?:[(（](?P<paren>[^()（）]*)[)）])?\s*$")
+_BRACKETED = re.compile(rf"^(?P<label>[^:：\d○()（）]+?)\s*[(（](?P<figures>{_FIGURE}(?:\s*/\s*{_FIGURE})*)[)）]\s*$")
 
 
 def bullet_counts(cell: str) -> list[tuple[str, str]]:
-    """(label, figure) of each ``・label:figure`` bullet of a cell.
+    """(label, figure) of each ``・label:figure`` or ``・label(figure/figure)`` bullet of a cell.
 
     >>> bullet_counts("<ul> ・地域等と連携した防災訓練・講座の実施:23回(1,366人) ・創業件数:144件(累計740件)")
     [('地域等と連携した防災訓練・講座の実施', '23回'), ('地域等と連携した防災訓練・講座の実施', '1,366人'), ('創業件数', '144件')]
+    >>> bullet_counts("・コンベンション開催助成金の交付(844,045円/12件) ・誘致・支援活動(誘致:6件, 支援:55件)")
+    [('コンベンション開催助成金の交付', '844,045円'), ('コンベンション開催助成金の交付', '12件')]
     """
     cell = re.sub(r"<[^>]*>", " ", cell)
     if "○" in cell:
@@ -35,6 +38,8 @@ def bullet_counts(cell: str) -> list[tuple[str, str]]:
     for item in re.split(r"(?:^|\s)・", cell)[1:]:
         m = _ITEM.match(item.strip())
         if not m:
+            b = _BRACKETED.match(item.strip())
+            out += [(b.group("label"), f.strip()) for f in b.group("figures").split("/")] if b else []
             continue
         out.append((m.group("label"), m.group("figure")))
         paren = m.group("paren") or ""
