@@ -163,15 +163,15 @@ hitachi-plan-chapter-6 (numbers 97.4 %, dates 90.0 %, departments 100 %). The ot
 printed in running text whose record is a curator's reading of the sentence (an event's label is the
 clause the curator chose; a statistic's dimensions are names the curator gave); no general reader
 proposes those identically, and a reader that guessed would cost precision. Curated facts not proposed:
-- mito-overview-2023: dates 89 of 193 (needs 70 more): 69 events in prose (交流のあゆみ, 県庁舎跡地, 県央地域);
-  8 fiscal years of small tables no reader reads yet (市民相談 with a dimension the curator named 区分,
-  市民懇談会 and 市政モニター as 令和4年度 | item | count rows); 8 plan dates in sentences that no pattern
-  reads (第6次総合計画 を定めた, 連携中枢都市圏ビジョン's period, 「…基本構想」を、…を策定した); 3 founding
-  dates of bodies named without quotes (県央地域首長懇話会 …); 1 target year. Numbers 17 of 17 (needs 16):
-  the same tables (8), prose figures (補正予算, 広報みと, 34地区: 4), partner cities' population and area
-  in prose (4), the 2060 population target in a sentence (1). Departments 97.4 % (2 in prose).
-- mito-strategy-evaluation-2022: numbers 80 of 278 and dates 85 of 304 (need 53 and 55): the 80 statistics
-  of the 実績・件数 cells (bulleted prose, 49 of them with dimensions the curator named), 5 dates in prose.
+- mito-overview-2023: dates 85 of 193 (needs 66 more): 69 events in prose (交流のあゆみ, 県庁舎跡地, 県央地域);
+  8 plan dates in sentences no pattern reads (第6次総合計画 を定めた, 連携中枢都市圏ビジョン's period,
+  「…基本構想」を、…を策定した); 4 fiscal years of the 市民相談 table (a dimension the curator named 区分);
+  3 founding dates of bodies named without quotes (県央地域首長懇話会 …); 1 target year. Numbers 13 of 17
+  (needs 12): the 市民相談 table (4), prose figures (補正予算, 広報みと, 34地区: 4), partner cities'
+  population and area in prose (4), the 2060 population target in a sentence (1). Departments 97.4 %.
+- mito-strategy-evaluation-2022: numbers 58 of 278 and dates 63 of 304 (need 31 and 33): 58 statistics
+  of the 実績・件数 cells, 49 of them with dimensions the curator named (○ groups, the 診療科 cross table,
+  festivals' 期間/会場), 9 figures inside running text of the bullets; 5 dates in prose.
 - omitama-later-basic-plan-sections: dates 3 of 14 (needs 2): 2 events in prose and 第2次市行財政改革大綱,
   whose 策定 sentence is wrapped over lines 234-236; its 1 department is a committee named in a sentence.
 - mito-community-plan-3: dates 31 of 100 (needs 21): 16 events in prose, 12 figures of the 2012 survey in
@@ -180,8 +180,8 @@ proposes those identically, and a reader that guessed would cost precision. Cura
   担当課 column.
 Readers added for this table: chronology (年表 lines: a date, a space, what happened), plan-lists (plans
 named with their period: 関連計画 lists, quoted names), plan-adoptions (「…」を策定した with its date),
-bodies (a quoted body with its founding date), dated-value cells (※ 302件/年(R元) 247件/年(R2)), and
-project cells split with their departments in order."""
+bodies (a quoted body with its founding date), tallies (counts in rows headed by a year), dated-value
+cells (※ 302件/年(R元) 247件/年(R2)), and project cells split with their departments in order."""
 
 
 def section(results) -> str:
