@@ -121,6 +121,18 @@ def test_plan_lists_chronology_and_founded_bodies(catalog):
     assert adopted["水戸市公共交通基本計画"] == "2016-03"  # 平成28年3月に「水戸市公共交通基本計画」を策定した
 
 
+def test_tallies_read_counts_in_rows_headed_by_a_year(catalog):
+    strategy = {(r["measure"], r["value"]): r for r in _propose(catalog, STRATEGY).of("statistics")}
+    founded = strategy[("創業件数", 144)]  # line 60: R4年度の実績・件数 | ・創業件数:144件(累計740件) …
+    assert (founded["unit"], founded["fiscal_year"], founded["table"]) == ("件", "2022", "R4年度の実績・件数")
+    assert ("創業件数", 740) not in strategy  # 累計740件 is a cumulative count: not a figure of the year
+    assert strategy[("地域等と連携した防災訓練・講座の実施", 1366)]["unit"] == "人"  # :23回(1,366人)
+    assert not any(r["measure"] == "訪問件数" for r in strategy.values())  # under a ○ group: not read
+    overview = {r["measure"]: r for r in _propose(catalog, "mito-overview-2023").of("statistics")}
+    joint = overview["複数地区合同開催数"]  # line 452 takes the 令和4年度 of line 451
+    assert (joint["value"], joint["fiscal_year"], joint["lines"]) == (4, "2022", [451, 452])
+
+
 def test_leave_one_out_bar_holds_for_hitachi():
     cells = measure(ROOT)["hitachi-plan-chapter-6"]
     for category in ("numbers", "dates", "departments"):
