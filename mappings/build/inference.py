@@ -10,7 +10,9 @@ simple patterns over the union default graph.
 from __future__ import annotations
 import re
 from dataclasses import dataclass
+from itertools import chain, islice
 import pyoxigraph as ox
+from mappings.build.merge import MergedDelta
 from mappings.vocabulary import MPLAN, sparql_prefixes
 
 PREFIXES = sparql_prefixes("mplan", "rdf")
@@ -57,12 +59,50 @@ def materialise(store: ox.Store, base_iri: str) -> dict[str, int]:
             ox.Quad(graph, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(rule.label, language="en"), meta),
             ox.Quad(graph, ox.NamedNode(MPLAN + "ruleQuery"), ox.Literal(rule.construct), meta),
         ])
-        counts[rule.name] = len(new)
+        counts[rule.name] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
     return counts
 
 
-def _only_new(construct: str) -> str:
+def _only_new(construct: str, bound: str = "") -> str:
     """The rule's CONSTRUCT without the triples already stated in some graph: the store tests that
-    per solution, where a pattern lookup per constructed triple from Python cost most of this stage."""
+    per solution, where a pattern lookup per constructed triple from Python cost most of this stage.
+    ``bound``: a VALUES clause put first, to run the rule for some nodes only."""
     template, where = re.fullmatch(r"CONSTRUCT\s*\{(.*?)\}\s*WHERE\s*\{(.*)\}", construct, re.DOTALL).groups()
-    return f"CONSTRUCT {{{template}}} WHERE {{ {{{where}}} FILTER NOT EXISTS {{{template}}} }}"
+    return f"CONSTRUCT {{{template}}} WHERE {{ {bound} {{{where}}} FILTER NOT EXISTS {{{template}}} }}"
+
+
+# What a rule's result for a node depends on: the node's own triples and those of every node it reaches
+# along these properties (the rules' paths), so a change to a node's triples reaches the nodes from which
+# it is reached, and no others.
+REACH = "(mplan:parent|mplan:serves|mplan:positionedUnder|mplan:basedOn|mplan:measures)*"
+VALUES_CHUNK = 200
+
+
+def rematerialise(store: ox.Store, base_iri: str, changed: set, delta: MergedDelta) -> None:
+    """The closures again for what ``changed`` (subjects whose triples changed) can affect, in a store
+    whose default graph is the merge: each rule's triples with an affected node at either end are taken
+    out and that rule run again for those nodes only, in RULES order (as ``materialise`` does)."""
+    affected = set(changed)
+    for chunk in _chunks(changed):
+        values = " ".join(str(n) for n in chunk)
+        affected.update(row["x"] for row in store.query(
+            f"{PREFIXES} SELECT DISTINCT ?x WHERE {{ VALUES ?s {{ {values} }} ?x {REACH} ?s }}"))
+    affected = {n for n in affected if isinstance(n, ox.NamedNode)}
+    for rule in RULES:
+        graph = ox.NamedNode(f"{base_iri}graph/inferred/{rule.name}")
+        delta.remove(list(chain.from_iterable(
+            chain(store.quads_for_pattern(n, None, None, graph), store.quads_for_pattern(None, None, n, graph))
+            for n in affected)))
+        template = re.fullmatch(r"CONSTRUCT\s*\{(.*?)\}.*", rule.construct, re.DOTALL).group(1)
+        ends = re.findall(r"\?(\w+)", template)
+        found: set[ox.Triple] = set()
+        for var in (ends[0], ends[-1]):
+            for chunk in _chunks(affected):
+                query = _only_new(rule.construct, f"VALUES ?{var} {{ {' '.join(str(n) for n in chunk)} }}")
+                found.update(store.query(PREFIXES + query))
+        delta.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in found])
+
+
+def _chunks(nodes) -> list[list]:
+    it = iter(sorted(nodes, key=str))
+    return list(iter(lambda: list(islice(it, VALUES_CHUNK)), []))

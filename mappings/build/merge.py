@@ -19,6 +19,7 @@ either way (a store built before this layout has an empty default graph: the uni
 """
 
 from __future__ import annotations
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 import pyoxigraph as ox
@@ -72,3 +73,60 @@ def dataset_quads(store: ox.Store, merged: bool) -> Iterator[ox.Quad]:
         return
     yield from named_quads(store)
     yield from own_quads(store)
+
+
+class MergedDelta:
+    """Changes to a store whose default graph holds the merge, applied so that it still does: a triple
+    leaves the default graph when no named graph states it any more. Records the default graph's changes
+    (triples added and removed; whether each subject touched had triples before) for the statistics."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.added: set[ox.Triple] = set()
+        self.removed: set[ox.Triple] = set()
+        self.graphs: Counter = Counter()  # named graph → triples added less removed
+        self.had_triples: dict = {}  # subject → whether the default graph held a triple of it before
+
+    def _stated(self, s, p, o) -> bool:
+        return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in self.store.quads_for_pattern(s, p, o, None))
+
+    def _touch(self, subject) -> None:
+        if subject not in self.had_triples:
+            self.had_triples[subject] = next(iter(
+                self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph())), None) is not None
+
+    def remove(self, quads) -> None:
+        store = self.store
+        for q in quads:
+            if q in store:
+                store.remove(q)
+                self.graphs[q.graph_name.value] -= 1
+                if not self._stated(q.subject, q.predicate, q.object):
+                    self._touch(q.subject)
+                    store.remove(ox.Quad(q.subject, q.predicate, q.object))
+                    self._default_change(ox.Triple(q.subject, q.predicate, q.object), self.removed, self.added)
+
+    def add(self, quads) -> None:
+        store = self.store
+        for q in quads:
+            if q not in store:
+                store.add(q)
+                self.graphs[q.graph_name.value] += 1
+                default = ox.Quad(q.subject, q.predicate, q.object)
+                if default not in store:
+                    self._touch(q.subject)
+                    store.add(default)
+                    self._default_change(ox.Triple(q.subject, q.predicate, q.object), self.added, self.removed)
+
+    @staticmethod
+    def _default_change(triple: ox.Triple, mine: set, other: set) -> None:
+        if triple in other:
+            other.discard(triple)
+        else:
+            mine.add(triple)
+
+    def subjects_delta(self, counted) -> int:
+        """Subjects (those ``counted`` accepts) that now have triples in the default graph, less those that
+        had before."""
+        now = lambda s: next(iter(self.store.quads_for_pattern(s, None, None, ox.DefaultGraph())), None) is not None  # noqa: E731
+        return sum(now(s) - had for s, had in self.had_triples.items() if counted(s))

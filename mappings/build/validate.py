@@ -118,3 +118,62 @@ def _violation(report: Graph, result) -> ShaclViolation:
         return "" if value is None else str(value)
     return ShaclViolation(one(SH.focusNode), one(SH.sourceShape), one(SH.resultPath),
                           one(SH.resultMessage), one(SH.value))
+
+
+# --- validating a part of the graph ---------------------------------------------------------------
+# Every constraint of ontology/shapes.ttl reads at most HOPS steps from its focus node, each step forward
+# along a property or back along foaf:primaryTopic (a thing's description); so a part of the graph that
+# holds, for each of its focus nodes, every triple of every node within HOPS such steps (and the ontology,
+# for the class hierarchy) gives those focus nodes the verdict of the whole graph. Nodes of the part
+# further out may lack triples: their violations are not kept.
+HOPS = 3
+PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
+
+
+def validate_part(store: ox.Store, focus: set, shapes_path: Path, ontology: ox.NamedNode,
+                  skip_graphs: frozenset = frozenset()) -> list[ShaclViolation]:
+    """The violations of the nodes ``focus`` (whole-graph verdicts), from a part cut out of ``store``'s
+    named graphs (``skip_graphs``: graphs the gate does not see, e.g. materialised closures)."""
+    quads: set[ox.Quad] = set(store.quads_for_pattern(None, None, None, ontology))
+    seen, frontier = set(focus), set(focus)
+    for hop in range(HOPS + 1):
+        reached = set()
+        for node in frontier:
+            for q in _description(store, node, skip_graphs):
+                quads.add(q)
+                if hop < HOPS and not isinstance(q.object, ox.Literal):
+                    reached.add(q.object)
+            if hop < HOPS:
+                reached.update(q.subject for q in store.quads_for_pattern(None, PRIMARY_TOPIC, node, None)
+                               if q.graph_name not in skip_graphs)
+        frontier = reached - seen
+        seen |= reached
+    part = ox.Store()
+    part.extend(quads)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    keep = {n.value for n in focus}
+    return [v for v in validate_graph(text, part, shapes_path) if v.focus in keep]
+
+
+def reaching(store: ox.Store, nodes: set, skip_graphs: frozenset = frozenset()) -> set:
+    """The nodes from which one of ``nodes`` is within HOPS steps (the steps of validate_part, reversed)."""
+    seen, frontier = set(nodes), set(nodes)
+    for _ in range(HOPS):
+        reached = set()
+        for node in frontier:
+            reached.update(q.subject for q in store.quads_for_pattern(None, None, node, None)
+                           if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs)
+            if not isinstance(node, ox.Literal):
+                reached.update(q.object for q in store.quads_for_pattern(node, PRIMARY_TOPIC, None, None))
+        frontier = reached - seen
+        seen |= reached
+    return seen
+
+
+def _description(store: ox.Store, node, skip_graphs: frozenset) -> list[ox.Quad]:
+    """Every triple of ``node`` in the named graphs the gate sees."""
+    if isinstance(node, ox.Literal):
+        return []
+    return [q for q in store.quads_for_pattern(node, None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs
+            and q.subject not in skip_graphs]

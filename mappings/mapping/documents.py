@@ -1,6 +1,7 @@
 """Source documents and reference data (municipalities) → RDF."""
 
 from __future__ import annotations
+from typing import Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 from mappings.mapping.context import MappingContext, en, ja
@@ -9,9 +10,10 @@ from mappings.records.schema import City
 from mappings.records.sources import verify_city_code
 
 
-def map_documents(ctx: MappingContext) -> None:
-    """One resource per catalogued document, in the document's own graph."""
-    for doc_id, source in ctx.catalog.items():
+def map_documents(ctx: MappingContext, documents: Iterable[str] | None = None) -> None:
+    """One resource per catalogued document (or per one of ``documents``), in the document's own graph."""
+    for doc_id in ctx.catalog if documents is None else documents:
+        source = ctx.catalog[doc_id]
         meta = source.meta
         g = ctx.graph(doc_id)
         doc = ctx.define(ctx.iri("document", doc_id))

@@ -5,7 +5,7 @@ schema of mappings.records.schema, into a RecordSet; a bad file or record fails 
 from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 import yaml
 from pydantic import ValidationError
 from mappings.records.schema import KINDS, Breakdown, City, Link, Model, Record, RecordError, Unit
@@ -111,11 +111,15 @@ def load_file(path: Path, document: str, kind: str) -> list[Loaded]:
 SIDE_FILES = ("profile", "corrections", "expect")
 
 
-def load_records(data_dir: Path) -> RecordSet:
-    """Every record under ``data_dir``; raises RecordError on the first bad one."""
+def load_records(data_dir: Path, documents: Collection[str] | None = None) -> RecordSet:
+    """Every record under ``data_dir`` (of ``documents`` only, and the reference and linkage records);
+    raises RecordError on the first bad one."""
     result = RecordSet()
+    folders = None if documents is None else {*documents, "linkage", "reference"}
     for path in sorted(data_dir.glob("*/*.yaml")):
         document = path.parent.name
+        if folders is not None and document not in folders:
+            continue
         if document == "linkage":
             if path.stem != "links":  # other files there (policy areas) have their own readers
                 continue
