@@ -54,14 +54,14 @@ def main(
     ctx.obj = {"settings": settings}
 
 
-def _run_build(ctx: typer.Context) -> None:
+def _run_build(ctx: typer.Context, full: bool = False) -> None:
     from mappings.build.pipeline import BuildError, build
 
     try:
-        report = build(_settings(ctx), progress=lambda step: typer.echo(f"… {step}", err=True))
+        report = build(_settings(ctx), progress=lambda step: typer.echo(f"… {step}", err=True), incremental=not full)
     except BuildError as exc:
         _fail(FAILED, f"build failed:\n{exc}")
-    typer.echo(f"built {report.default_triples} triples (the merge of the graphs; {report.triples} in the "
+    typer.echo(f"built ({report.mode}; store switched in after {report.switched_seconds:.1f} s) {report.default_triples} triples (the merge of the graphs; {report.triples} in the "
                f"named graphs, a triple stated in two counted in each) from {report.records} records in "
                f"{report.seconds:.1f} s → {report.store_path}", err=True)
     typer.echo("triples per graph:", err=True)
@@ -78,9 +78,11 @@ def build_cmd(
     target: Optional[str] = typer.Option(
         None, help="Also load the graph into this remote SPARQL store (e.g. http://dba:PASSWORD@127.0.0.1:8890/sparql): "
                    "batched, resumable, then the triple count of every named graph is verified."),
+    full: bool = typer.Option(False, "--full", help="Build everything again, even if only documents changed."),
 ) -> None:
-    """Verify and map the records, validate with SHACL, load a new store and switch it in."""
-    _run_build(ctx)
+    """Verify and map the records, validate with SHACL, load a new store and switch it in (only the changed
+    documents again when nothing else changed: README "Incremental build")."""
+    _run_build(ctx, full)
     if target:
         _load(ctx, target)
 

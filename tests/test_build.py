@@ -101,3 +101,22 @@ def test_a_wrong_check_digit_and_a_wrong_line_selector_are_violations(mapped):
     messages = {(v.focus, v.message) for v in violations}
     assert any(f == str(mito) and "082016" in m for f, m in messages), messages
     assert any(f == str(passage) and "RFC 5147" in m for f, m in messages), messages
+
+
+def test_a_switch_keeps_the_new_and_the_previous_build_and_removes_the_rest(tmp_path):
+    """Builds killed part-way (a half-written build-*, a .mapped-* scratch folder) and older builds, with
+    their manifests and reports, go at the next switch; the previous build stays for open readers."""
+    from mappings.build.pipeline import switch
+
+    names = ["build-1-1-0", "build-2-1-0", "build-3-1-0", "build-4-1-0"]
+    for name in names:
+        (tmp_path / name).mkdir()
+        (tmp_path / f"manifest-{name}.sqlite").write_bytes(b"")
+        (tmp_path / f"report-{name}.json").write_text("{}")
+    (tmp_path / ".mapped-x").mkdir()
+    (tmp_path / "current").symlink_to("build-2-1-0")
+    switch(tmp_path, tmp_path / "build-4-1-0")
+    assert (tmp_path / "current").resolve().name == "build-4-1-0"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["current", *(f"{kind}{name}{ext}" for name in ("build-2-1-0", "build-4-1-0")
+                      for kind, ext in (("", ""), ("manifest-", ".sqlite"), ("report-", ".json")))])
