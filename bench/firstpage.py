@@ -34,7 +34,13 @@ BOUNDS = [  # measured while the queries were rewritten (queries/README.md); kep
     "substitutions, so a parameter's pattern is estimated as unbound: cq-numeric-targets took 14.7 s "
     "in-process at N=100 with `?plan` substituted and 16 ms with the same IRI written in the text. With a "
     "large estimate before them, OPTIONALs become hash joins over the whole graph; rewritten queries start "
-    "from a constant-object pattern to keep the estimate small (cq-numeric-targets, cq-target-indicators).",
+    "from a constant-object pattern to keep the estimate small (cq-numeric-targets, cq-target-indicators). "
+    "The same terms bound as VALUES blocks (kgservice.engine.values, as the remote engines send them) are "
+    "no way out: measured in-process at N=100 on 2026-12-03, first page, best of 4, they were slower for "
+    "most parameterised queries (cq-target-indicators 330 → 3,750 ms, cq-relisted-projects 18 → 2,233 ms, "
+    "link-wide-area-bodies 14 → 2,258 ms, link-project-trace 6 → 1,007 ms) and faster for two "
+    "(cq-provenance 1,232 → 262 ms, link-element-sdgs 3.4 → 0.6 ms). What remains is the constant written "
+    "into the query text, which the house rules forbid for request values.",
     "- **Country-wide answers are computed whole before the first page**: ORDER BY sorts the full answer "
     "(kpis-by-status, cq-kpi-status-changes, cq-kpis-behind-expected, cq-kpis-beyond-target, "
     "cq-projects-of-department, cq-budget-execution-rate, link-kpis-behind-schedule, link-evidence), so "
