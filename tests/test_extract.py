@@ -133,6 +133,21 @@ def test_tallies_read_counts_in_rows_headed_by_a_year(catalog):
     assert (joint["value"], joint["fiscal_year"], joint["lines"]) == (4, "2022", [451, 452])
 
 
+def test_actors_are_the_bodies_a_measures_text_names(catalog):
+    community = _propose(catalog, "mito-community-plan-3")
+    orgs = {o["id"]: o["label"] for o in community.of("organizations")}
+    named = {e["label"]: [orgs[r] for r in e.get("related_refs", [])] for e in community.of("elements")}
+    assert named["加入促進月間の設定"] == ["町内会・自治会", "水戸市住みよいまちづくり推進協議会", "地区会", "女性会",
+                                   "子ども会育成会", "高齢者クラブ"]  # in order of mention; listed as bodies on line 75
+    assert named["防犯・防災活動の推進"] == ["自主防災組織", "町内会・自治会"]   # 自主防災組織が中心となり
+    assert named["市の役割"] == ["市民センター運営審議会"]  # 市民センターについて: a facility, not an actor
+    assert named["市民センターの活用の促進"] == []           # 地区会活動をはじめ: an activity
+    assert named["水戸市住みよいまちづくり推進協議会の役割"] == ["水戸市住みよいまちづくり推進協議会"]  # 地区会相互の連絡調整
+    omitama = _propose(catalog, "omitama-later-basic-plan-sections")
+    action = next(e for e in omitama.of("elements") if e.get("related_refs"))
+    assert action["id"] == "measure-7201-3" and [o["label"] for o in omitama.of("organizations")] == ["市行政組織検討委員会"]
+
+
 def test_leave_one_out_bar_holds_for_hitachi():
     cells = measure(ROOT)["hitachi-plan-chapter-6"]
     for category in ("numbers", "dates", "departments"):

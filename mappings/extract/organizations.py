@@ -24,14 +24,14 @@ def _romanised(label: str) -> str:
     return text or "org"
 
 
-def department(label: str, profile: Profile, found: Proposals, line: int) -> str:
-    """The id of the department ``label`` (proposed once, citing each line it is printed on)."""
+def department(label: str, profile: Profile, found: Proposals, line: int, kind: str = "department") -> str:
+    """The id of the department (or other body) ``label``, proposed once, citing each line it is printed on."""
     ident = slug(label, profile)
     for record in found.of("organizations"):
         if record["id"] == ident:
             lines = record["lines"] if isinstance(record["lines"], list) else [record["lines"]]
             record["lines"] = sorted(set(lines) | {line})
             return ident
-    found.add("organizations", {"id": ident, "lines": line, "kind": "department", "label": label,
+    found.add("organizations", {"id": ident, "lines": line, "kind": kind, "label": label,
                                 "city": profile.city}, "departments")
     return ident

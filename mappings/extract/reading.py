@@ -6,7 +6,7 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
+def tokenizer():
     from sudachipy import Dictionary
 
     return Dictionary().tokenizer()
@@ -17,7 +17,7 @@ def romaji(text: str) -> str:
     import jaconv
 
     words = []
-    for m in _tokenizer().tokenize(text):
+    for m in tokenizer().tokenize(text):
         reading = m.reading_form() if m.reading_form() and m.reading_form() != "キゴウ" else m.surface()
         words.append(jaconv.kata2alphabet(jaconv.hira2kata(reading)))
     return "-".join(w for w in words if w)
