@@ -148,6 +148,17 @@ def test_actors_are_the_bodies_a_measures_text_names(catalog):
     assert action["id"] == "measure-7201-3" and [o["label"] for o in omitama.of("organizations")] == ["市行政組織検討委員会"]
 
 
+def test_category_tables_keep_their_categories_as_dimensions(catalog):
+    strategy = [r for r in _propose(catalog, STRATEGY).of("statistics") if r["measure"] == "実績・件数"]
+    cells = {(r["dimensions"]["区分"], r["dimensions"]["診療科"]): r["value"] for r in strategy}
+    assert cells[("休日(昼間)診療", "内科")] == 2272 and cells[("計", "合計")] == 9219   # lines 236-239
+    assert ("夜間診療", "外科") not in cells and {r["fiscal_year"] for r in strategy} == {"2022"}  # a blank cell
+    overview = [r for r in _propose(catalog, "mito-overview-2023").of("statistics") if r["measure"] == "市民相談"]
+    assert [(r["dimensions"], r["value"], r["unit"], r["lines"]) for r in overview][:1] == \
+        [({"区分": "行政相談"}, 1700, "件", [442, 444, 445])]   # ア 市民相談（令和4年度） over its header
+    assert sum(r["value"] for r in overview[:3]) == overview[3]["value"] == 4640   # 計 kept as printed
+
+
 def test_leave_one_out_bar_holds_for_hitachi():
     cells = measure(ROOT)["hitachi-plan-chapter-6"]
     for category in ("numbers", "dates", "departments"):

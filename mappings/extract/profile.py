@@ -50,7 +50,7 @@ class Reader(Model):
     """A general reader applied to a section (the whole document when ``section`` is absent)."""
 
     reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records", "departments",
-                    "heading-records", "chronology", "plan-lists", "plan-adoptions", "bodies", "tallies", "actors"]
+                    "heading-records", "chronology", "plan-lists", "plan-adoptions", "bodies", "tallies", "actors", "cross-tables"]
     section: Section | None = None
     indicator_kind: IndicatorKind | None = None   # kpi: the kind of the indicators read
     caption_prefix: str | None = None             # kpi: a caption ending so prefixes the row labels
@@ -63,6 +63,7 @@ class Reader(Model):
     heading: str | None = None                     # departments: the list's heading; heading-records: the pattern
     field: str | None = None                       # departments: the element field (related_refs)
     of_kind: ElementKind | None = None             # departments: the enclosing element of this kind
+    dimension: str | None = None                   # cross-tables: the name of the header's categories
 
 
 class Profile(Model):

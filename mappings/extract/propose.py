@@ -29,13 +29,15 @@ from mappings.extract.plan_lists import read_plan_adoptions, read_plan_lists
 from mappings.extract.bodies import read_bodies
 from mappings.extract.tallies import read_tallies
 from mappings.extract.actors import read_actors
+from mappings.extract.crosstabs import read_cross_tables
 
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
            "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks,
            "departments": read_department_lists, "heading-records": read_heading_records,
            "chronology": read_chronology, "plan-lists": read_plan_lists,
            "plan-adoptions": read_plan_adoptions,
-           "bodies": read_bodies, "tallies": read_tallies, "actors": read_actors}
+           "bodies": read_bodies, "tallies": read_tallies, "actors": read_actors,
+           "cross-tables": read_cross_tables}
 
 
 def _lines(doc: Document, reader: Reader):
