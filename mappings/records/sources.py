@@ -64,6 +64,8 @@ class SourceDocument(Model):
     period_start: str = Field(pattern=YEAR)
     period_end: str = Field(pattern=YEAR)
     period_note: str | None = None
+    pdf: str | None = None         # the published PDF whose text `file` is (plankg ingest of a PDF writes it)
+    pdf_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ class Source:
         digest = hashlib.sha256(data).hexdigest()
         if digest != self.meta.sha256:
             raise RecordError(f"{self.path}: SHA-256 is {digest}, catalog says {self.meta.sha256}")
+        if self.meta.pdf:
+            pdf = self.path.with_name(self.meta.pdf)
+            if (found := hashlib.sha256(pdf.read_bytes()).hexdigest()) != self.meta.pdf_sha256:
+                raise RecordError(f"{pdf}: SHA-256 is {found}, catalog says {self.meta.pdf_sha256}")
         # split on "\n" only: numbering must match `cat -n` even if a line holds a form feed
         lines = data.decode("utf-8").split("\n")
         return lines[:-1] if lines and lines[-1] == "" else lines
@@ -118,5 +124,8 @@ def load_catalog(sources_dir: Path, codelists: Path | None = None) -> dict[str, 
         file = sources_dir / meta.file
         if not file.is_file():
             raise RecordError(f"{path}:{item['__line__']}: no file {file}")
+        if (meta.pdf is None) != (meta.pdf_sha256 is None) or (meta.pdf and not file.with_name(meta.pdf).is_file()):
+            raise RecordError(f"{path}:{item['__line__']}: a PDF needs both `pdf` (a file beside {meta.file}) "
+                              f"and `pdf_sha256`: pdf={meta.pdf!r}, pdf_sha256={meta.pdf_sha256!r}")
         catalog[meta.id] = Source(meta, file)
     return catalog
