@@ -18,18 +18,22 @@ from mappings.extract.values import number, read_cell, year_of_header
 from mappings.records.normalize import compact
 
 _FIGURE = r"[▲△]?\d[\d,]*(?:\.\d+)?\s*[^\s\d()（）:：、,]+"
-_ITEM = re.compile(rf"^(?P<label>[^:：\d○]+?)\s*[:：]\s*(?P<figure>{_FIGURE})\s*"
+_PERIOD = r"[(（](?P<period>[^()（）]*\d[^()（）]*[～~][^()（）]*)[)）]"   # (R4年8月～R5年3月): the figure's 期間
+_ITEM = re.compile(rf"^(?P<label>[^:：\d○]+?)\s*(?:{_PERIOD})?\s*[:：]\s*(?P<figure>{_FIGURE})\s*"
                    r"(?:[(（](?P<paren>[^()（）]*)[)）])?\s*$")
-_BRACKETED = re.compile(rf"^(?P<label>[^:：\d○()（）]+?)\s*[(（](?P<figures>{_FIGURE}(?:\s*/\s*{_FIGURE})*)[)）]\s*$")
+_BRACKETED = re.compile(rf"^(?P<label>[^:：\d○()（）]+?)\s*[(（](?P<figures>{_FIGURE}(?:\s*/\s*{_FIGURE})*)[)）]"
+                        r"\s*(?:※.*)?$")   # a ※ note after the figures explains the label
 
 
-def bullet_counts(cell: str) -> list[tuple[str, str]]:
-    """(label, figure) of each ``・label:figure`` or ``・label(figure/figure)`` bullet of a cell.
+def bullet_counts(cell: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(label, figure, dimensions) of each ``・label:figure`` or ``・label(figure/figure)`` bullet of a cell.
 
     >>> bullet_counts("<ul> ・地域等と連携した防災訓練・講座の実施:23回(1,366人) ・創業件数:144件(累計740件)")
-    [('地域等と連携した防災訓練・講座の実施', '23回'), ('地域等と連携した防災訓練・講座の実施', '1,366人'), ('創業件数', '144件')]
+    [('地域等と連携した防災訓練・講座の実施', '23回', {}), ('地域等と連携した防災訓練・講座の実施', '1,366人', {}), ('創業件数', '144件', {})]
     >>> bullet_counts("・コンベンション開催助成金の交付(844,045円/12件) ・誘致・支援活動(誘致:6件, 支援:55件)")
-    [('コンベンション開催助成金の交付', '844,045円'), ('コンベンション開催助成金の交付', '12件')]
+    [('コンベンション開催助成金の交付', '844,045円', {}), ('コンベンション開催助成金の交付', '12件', {})]
+    >>> bullet_counts("・PCOを中心とした営業活動(356件) ※PCO:会議運営専門会社 ・サイトアクセス数(R4年8月～R5年3月):263,363件")
+    [('PCOを中心とした営業活動', '356件', {}), ('サイトアクセス数', '263,363件', {'期間': 'R4年8月～R5年3月'})]
     """
     cell = re.sub(r"<[^>]*>", " ", cell)
     if "○" in cell:
@@ -39,12 +43,13 @@ def bullet_counts(cell: str) -> list[tuple[str, str]]:
         m = _ITEM.match(item.strip())
         if not m:
             b = _BRACKETED.match(item.strip())
-            out += [(b.group("label"), f.strip()) for f in b.group("figures").split("/")] if b else []
+            out += [(b.group("label"), f.strip(), {}) for f in b.group("figures").split("/")] if b else []
             continue
-        out.append((m.group("label"), m.group("figure")))
+        dims = {"期間": m.group("period")} if m.group("period") else {}
+        out.append((m.group("label"), m.group("figure"), dims))
         paren = m.group("paren") or ""
         if re.fullmatch(_FIGURE, paren.strip()):
-            out.append((m.group("label"), paren.strip()))
+            out.append((m.group("label"), paren.strip(), dims))
     return out
 
 
@@ -55,10 +60,10 @@ def read_tallies(doc: Document, profile: Profile, reader: Reader, outline: Outli
         cells = line.cells
         year = year_of_header(cells[0]) if line.is_table_row and cells[0] else None
         dated = (year, line.number) if year else None
-        counts: list[tuple[str, str]] = []
+        counts: list[tuple[str, str, dict[str, str]]] = []
         if len(cells) == 3 and cells[1] and number(cells[1]) is None and number(cells[2]) is not None:
             dated = dated or (above if not cells[0] else None)
-            counts = [(cells[1], cells[2])]
+            counts = [(cells[1], cells[2], {})]
         elif year:
             counts = [c for cell in cells[1:] for c in bullet_counts(cell)]
         above = dated if len(cells) == 3 else None
@@ -66,7 +71,7 @@ def read_tallies(doc: Document, profile: Profile, reader: Reader, outline: Outli
             continue
         year = dated[0]
         dataset = f"tally-line-{line.number}"
-        for label, figure in counts:
+        for label, figure, dims in counts:
             fields = read_cell(figure)[0]
             if "value" not in fields:
                 continue
@@ -78,4 +83,6 @@ def read_tallies(doc: Document, profile: Profile, reader: Reader, outline: Outli
             if fields.get("unit"):
                 record["unit"] = fields["unit"]
             record[year[0]] = year[1]
+            if dims:
+                record["dimensions"] = dims   # as printed (R4年8月～R5年3月)
             found.add("statistics", record, "tallies")
