@@ -30,9 +30,10 @@ MIN, GOTHIC = "HeiseiMin-W3", "HeiseiKakuGo-W5"
 PRINTED = [
     (1, GOTHIC, 14, 72, 780, "笠間市総合計画 後期基本計画"),
     (1, GOTHIC, 12, 72, 740, "基本目標 Ⅰ 安心して暮らせるまち"),
+    (1, GOTHIC, 12, 72.3, 740, "基本目標 Ⅰ 安心して暮らせるまち"),  # overprinted: a bold face simulated
     (1, GOTHIC, 11, 72, 712, "施策 1 地域医療の充実"),
     (1, MIN, 10, 72, 690, "誰もが身近な地域で安心して医療を受けられる体制をつくる。"),
-    (1, MIN, 10, 400, 646, "72.5"), (1, MIN, 10, 280, 646, "80.0"),
+    (1, MIN, 9, 400, 647, "72.5"), (1, MIN, 10, 280, 646, "80.0"),  # a smaller cell, centred: 1 pt higher
     (1, MIN, 10, 72, 646, "かかりつけ医を持つ市民の割合 単位:%"),
     (1, MIN, 10, 72, 632, "健康診査の受診者数 単位:人"), (1, MIN, 10, 280, 632, "12,000"),
     (1, MIN, 10, 400, 632, "10,214 (2020年度)"),
@@ -46,6 +47,7 @@ PRINTED = [
     (2, MIN, 10, 72, 696, "区分"), (2, MIN, 10, 200, 696, "2021年"), (2, MIN, 10, 300, 696, "2022年"),
     (2, MIN, 10, 72, 682, "観光入込客数"), (2, MIN, 10, 200, 682, "2,931"), (2, MIN, 10, 300, 682, "3,468"),
     (2, MIN, 10, 72, 660, "(資料:商工観光課)"),
+    (2, GOTHIC, 10, 560, 400, "令和4年3月 笠間市", 90),  # printed up the margin: read in its own direction
 ]
 TEXT = """笠間市総合計画 後期基本計画
 
@@ -70,6 +72,7 @@ TEXT = """笠間市総合計画 後期基本計画
 観光入込客数\t2,931\t3,468
 
 (資料:商工観光課)
+令和4年3月 笠間市
 """
 
 
@@ -82,9 +85,13 @@ def write_plan_pdf(path: Path, printed=PRINTED) -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(font))
     pdf = canvas.Canvas(str(path), pagesize=(595, 842), invariant=1)  # invariant: the same bytes every run
     for page in sorted({p for p, *_ in printed}):
-        for _, font, size, x, y, text in (t for t in printed if t[0] == page):
+        for _, font, size, x, y, text, *angle in (t for t in printed if t[0] == page):
+            pdf.saveState()
+            pdf.translate(x, y)
+            pdf.rotate(angle[0] if angle else 0)
             pdf.setFont(font, size)
-            pdf.drawString(x, y, text)
+            pdf.drawString(0, 0, text)
+            pdf.restoreState()
         pdf.showPage()
     pdf.save()
 
@@ -161,7 +168,7 @@ def test_ingest_writes_the_text_beside_the_pdf_and_proposes_its_records(plan):
     assert check_all(plan / "data", plan / "sources") == []
     # ingest again: the same text, kept; a PDF changed after the catalog entry fails the check naming it
     assert _ingest(plan, pdf).exit_code == 0 and text.read_text(encoding="utf-8") == TEXT
-    write_plan_pdf(pdf, [t if t[-1] != "72.5" else (*t[:-1], "72.6") for t in PRINTED])
+    write_plan_pdf(pdf, [t if t[5] != "72.5" else (*t[:5], "72.6") for t in PRINTED])
     from mappings.records.schema import RecordError
 
     with pytest.raises(RecordError, match=r"kasama\.pdf: SHA-256 is [0-9a-f]{64}, catalog says " + entry[0]["pdf_sha256"]):
@@ -171,7 +178,7 @@ def test_ingest_writes_the_text_beside_the_pdf_and_proposes_its_records(plan):
 def test_a_new_reading_of_the_pdf_does_not_replace_the_text_records_cite(plan):
     pdf = plan / "sources" / "kasama.pdf"
     assert _ingest(plan, pdf).exit_code == 0
-    write_plan_pdf(pdf, [t if t[-1] != "72.5" else (*t[:-1], "72.6") for t in PRINTED])
+    write_plan_pdf(pdf, [t if t[5] != "72.5" else (*t[:5], "72.6") for t in PRINTED])
     result = _ingest(plan, pdf)
     assert result.exit_code == 2 and "kasama.txt exists and differs from the text read now from" in result.output
     assert (plan / "sources" / "kasama.txt").read_text(encoding="utf-8") == TEXT
@@ -207,3 +214,28 @@ def test_a_damaged_pdf_is_refused(plan):
     garbage = plan / "sources" / "garbage.pdf"
     garbage.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
     _refused(plan, garbage, "not a readable PDF (PDFSyntaxError: No /Root object! - Is this really a PDF?)")
+
+
+def _unmapped_pdf() -> bytes:
+    """A PDF whose font maps its glyphs to no Unicode (CIDs of the Identity ordering, no ToUnicode)."""
+    content = b"BT /F1 12 Tf 72 700 Td <0041004200430044> Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 6 0 R >>",
+               b"<< /Type /Font /Subtype /Type0 /BaseFont /Unknown /Encoding /Identity-H /DescendantFonts [5 0 R] >>",
+               b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unknown /CIDSystemInfo << /Registry (Adobe) "
+               b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+
+
+def test_a_pdf_whose_characters_cannot_be_decoded_is_refused(plan):
+    pdf = plan / "sources" / "unmapped.pdf"
+    pdf.write_bytes(_unmapped_pdf())
+    _refused(plan, pdf, "4 of 4 characters have no Unicode mapping in their fonts")
