@@ -159,6 +159,18 @@ def test_category_tables_keep_their_categories_as_dimensions(catalog):
     assert sum(r["value"] for r in overview[:3]) == overview[3]["value"] == 4640   # 計 kept as printed
 
 
+def test_figures_under_headings_and_in_stated_forms(catalog):
+    overview = _propose(catalog, "mito-overview-2023")
+    cities = {a["partner"]: (a.get("population"), a.get("area_km2")) for a in overview.of("agreements")}
+    assert cities["アナハイム市"] == (350000, Decimal("130.7"))   # 人口約35万人，面積約130.7km² (line 66)
+    assert cities["重慶市"] == (32050000, 82400) and cities["敦賀市"] == (None, None)
+    target = next(i for i in overview.of("indicators") if i["kind"] == "target-indicator")
+    assert (target["label"], target["observations"]) == \
+        ("本市の2060年における人口の目標", [{"role": "target", "year": "2060", "value": 245000}])  # …を245,000人と設定した
+    total = next(s for s in overview.of("statistics") if s["lines"] == 449)
+    assert (total["measure"], total["value"], total["unit"]) == ("水戸市住みよいまちづくり推進協議会の地区", 34, "地区")
+
+
 def test_leave_one_out_bar_holds_for_hitachi():
     cells = measure(ROOT)["hitachi-plan-chapter-6"]
     for category in ("numbers", "dates", "departments"):

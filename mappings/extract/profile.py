@@ -50,7 +50,8 @@ class Reader(Model):
     """A general reader applied to a section (the whole document when ``section`` is absent)."""
 
     reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records", "departments",
-                    "heading-records", "chronology", "plan-lists", "plan-adoptions", "bodies", "tallies", "actors", "cross-tables"]
+                    "heading-records", "chronology", "plan-lists", "plan-adoptions", "bodies", "tallies", "actors", "cross-tables",
+                    "sentence-figures"]
     section: Section | None = None
     indicator_kind: IndicatorKind | None = None   # kpi: the kind of the indicators read
     caption_prefix: str | None = None             # kpi: a caption ending so prefixes the row labels

@@ -30,6 +30,7 @@ from mappings.extract.bodies import read_bodies
 from mappings.extract.tallies import read_tallies
 from mappings.extract.actors import read_actors
 from mappings.extract.crosstabs import read_cross_tables
+from mappings.extract.sentence_figures import read_sentence_figures
 
 READERS = {"kpi": read_indicators, "records": read_records, "projects": read_projects,
            "statistics": read_statistics, "budget-blocks": read_blocks, "kpi-blocks": read_indicator_blocks,
@@ -37,7 +38,8 @@ READERS = {"kpi": read_indicators, "records": read_records, "projects": read_pro
            "chronology": read_chronology, "plan-lists": read_plan_lists,
            "plan-adoptions": read_plan_adoptions,
            "bodies": read_bodies, "tallies": read_tallies, "actors": read_actors,
-           "cross-tables": read_cross_tables}
+           "cross-tables": read_cross_tables,
+           "sentence-figures": read_sentence_figures}
 
 
 def _lines(doc: Document, reader: Reader):
