@@ -10,8 +10,8 @@ import re
 from mappings.extract.headings import Outline
 from mappings.extract.labels import label_of
 from mappings.extract.profile import Profile, Reader
-from mappings.extract.proposals import Proposals
-from mappings.extract.text import Document, Line
+from mappings.extract.proposals import Proposals, cite
+from mappings.extract.text import Document, Line, lines_of, sentences
 from mappings.records.normalize import ERA_OFFSETS, parse_era_date
 
 ERAS = "|".join(sorted(ERA_OFFSETS, key=len, reverse=True))  # the era names, longest first, as a regex
@@ -36,6 +36,29 @@ def dated_line(raw: str) -> tuple[str, str] | None:
         return parse_era_date(m.group("date")), m.group("text")
     except ValueError:
         return None
+
+
+_ACT = re.compile(rf"(?P<date>(?:(?:{ERAS})(?:元|\d{{1,2}})|(?:18|19|20)\d{{2}})年(?:\d{{1,2}}月)?)に"
+                  r"(?P<label>[^、。，,「」を]+?を(?:改正|制定|改定|廃止))し")
+
+
+def dated_acts(compact_text: str) -> list[tuple[str, str, int, int]]:
+    """(ISO date, what was done, where it starts and ends) of each 「<date>に<rule>を改正し」 in a sentence:
+    a rule revised, enacted or abolished then.
+
+    >>> dated_acts("未然に防ぐため,平成20年に小美玉市情報セキュリティ基本方針を改正し,職員")
+    [('2008', '小美玉市情報セキュリティ基本方針を改正', 8, 34)]
+    """
+    return [(parse_era_date(m.group("date")), m.group("label"), m.start(), m.end()) for m in _ACT.finditer(compact_text)]
+
+
+def read_dated_acts(doc: Document, profile: Profile, reader: Reader, outline: Outline,
+                    found: Proposals, lines: list[Line]) -> None:
+    for text, parts in sentences(lines):  # a statement may run over a PDF line break
+        for date, label, start, end in dated_acts(text):
+            cited = lines_of(parts, start, end)
+            found.add("events", {"id": f"act-{date}-{len(found.of('events')) + 1}", "lines": cite(*cited),
+                                 "date": date, "label": label_of(label, profile)}, "dated-acts")
 
 
 def read_chronology(doc: Document, profile: Profile, reader: Reader, outline: Outline,

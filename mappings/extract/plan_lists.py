@@ -15,7 +15,7 @@ from mappings.extract.labels import label_of
 from mappings.extract.organizations import _romanised
 from mappings.extract.profile import Profile, Reader
 from mappings.extract.proposals import Proposals, cite
-from mappings.extract.text import Document, Line
+from mappings.extract.text import Document, Line, lines_of, sentences
 from mappings.extract.chronology import ERAS
 from mappings.records.normalize import parse_era_date
 
@@ -68,17 +68,18 @@ def read_plan_lists(doc: Document, profile: Profile, reader: Reader, outline: Ou
                 record["adopted"] = start
 
 
-def _plan(found: Proposals, title: str, profile: Profile, line: Line) -> dict:
-    """The plan of this title, proposed once, citing each line that names it with its period."""
+def _plan(found: Proposals, title: str, profile: Profile, line: Line, *more: int) -> dict:
+    """The plan of this title, proposed once, citing each line that names it (``more``: the lines its
+    statement runs on to)."""
     for record in found.of("plans"):
         if record["title"] == title:
             spec = record["lines"] if isinstance(record["lines"], list) else [record["lines"]]
-            record["lines"] = cite(*spec, line.number)
+            record["lines"] = cite(*spec, line.number, *more)
             return record
     if title not in profile.translations:
         found.miss("plan-lists", line, f"no English title for {title!r} (profile translations): the title stands in")
     ident = profile.slugs.get(title) or (profile.org_prefix + _romanised(title))
-    return found.add("plans", {"id": ident, "lines": line.number, "title": title,
+    return found.add("plans", {"id": ident, "lines": cite(line.number, *more), "title": title,
                                "title_en": profile.translations.get(title, title), "city": profile.city},
                      "plan-lists")
 
@@ -89,13 +90,13 @@ _ADOPTED = [re.compile(rf"{_ADOPTED_DATE}(?:新たに)?策定した(?P<names>「
             re.compile(rf"{_ADOPTED_DATE}(?P<lead>[^「」。]*?)(?P<names>「[^「」]+」(?:及び「[^「」]+」)*)を策定")]
 
 
-def adoptions(compact_text: str) -> list[tuple[str, str]]:
-    """(title, ISO date) of each plan a sentence says was made then (策定).
+def adoptions(compact_text: str) -> list[tuple[str, str, int, int]]:
+    """(title, ISO date, where the statement starts and ends) of each plan a sentence says was made then (策定).
 
-    >>> adoptions("令和2年3月、選ばれるまちに向け、「水戸市人口ビジョン(第2次)」及び「総合戦略(第2次)」を策定した。")
+    >>> [a[:2] for a in adoptions("令和2年3月、選ばれるまちに向け、「水戸市人口ビジョン(第2次)」及び「総合戦略(第2次)」を策定した。")]
     [('水戸市人口ビジョン(第2次)', '2020-03'), ('総合戦略(第2次)', '2020-03')]
     >>> adoptions("平成18年に策定した「市行財政改革大綱」,平成22年に")
-    [('市行財政改革大綱', '2006')]
+    [('市行財政改革大綱', '2006', 0, 20)]
     """
     out = []
     for pattern in _ADOPTED:
@@ -104,15 +105,16 @@ def adoptions(compact_text: str) -> list[tuple[str, str]]:
                 continue  # a later date stands nearer the verb
             date = parse_era_date(m.group("date"))
             date = date[:4] if "年度" in m.group("date") else date
-            out += [(name, date) for name in re.findall(r"「([^「」]+)」", m.group("names"))]
+            out += [(name, date, m.start(), m.end()) for name in re.findall(r"「([^「」]+)」", m.group("names"))]
     return out
 
 
 def read_plan_adoptions(doc: Document, profile: Profile, reader: Reader, outline: Outline,
                         found: Proposals, lines: list[Line]) -> None:
-    for line in lines:
-        for name, date in adoptions(line.compact):
+    for text, parts in sentences(lines):  # a statement may run over a PDF line break
+        for name, date, start, end in adoptions(text):
             title = label_of(name, profile)
-            record = _plan(found, title, profile, line)
+            cited = lines_of(parts, start, end)
+            record = _plan(found, title, profile, doc.line(cited[0]), *cited[1:])
             record.setdefault("kind", "sector-plan")
             record.setdefault("adopted", date)

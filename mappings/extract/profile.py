@@ -51,7 +51,7 @@ class Reader(Model):
 
     reader: Literal["kpi", "kpi-blocks", "projects", "budget-blocks", "statistics", "records", "departments",
                     "heading-records", "chronology", "plan-lists", "plan-adoptions", "bodies", "tallies", "actors", "cross-tables",
-                    "sentence-figures"]
+                    "sentence-figures", "dated-acts"]
     section: Section | None = None
     indicator_kind: IndicatorKind | None = None   # kpi: the kind of the indicators read
     caption_prefix: str | None = None             # kpi: a caption ending so prefixes the row labels

@@ -24,7 +24,7 @@ from mappings.extract.blocks import read_blocks
 from mappings.extract.kpi_blocks import read_indicator_blocks
 from mappings.extract.departments import read_department_lists
 from mappings.extract.heading_records import read_heading_records
-from mappings.extract.chronology import read_chronology
+from mappings.extract.chronology import read_chronology, read_dated_acts
 from mappings.extract.plan_lists import read_plan_adoptions, read_plan_lists
 from mappings.extract.bodies import read_bodies
 from mappings.extract.tallies import read_tallies
@@ -39,7 +39,7 @@ READERS = {"kpi": read_indicators, "records": read_records, "projects": read_pro
            "plan-adoptions": read_plan_adoptions,
            "bodies": read_bodies, "tallies": read_tallies, "actors": read_actors,
            "cross-tables": read_cross_tables,
-           "sentence-figures": read_sentence_figures}
+           "sentence-figures": read_sentence_figures, "dated-acts": read_dated_acts}
 
 
 def _lines(doc: Document, reader: Reader):

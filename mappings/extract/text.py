@@ -137,3 +137,27 @@ class Document:
         if ranges is None:
             return self.lines
         return [l for first, last in ranges for l in self.lines[first - 1:last]]
+
+
+def sentences(lines: list[Line], limit: int = 8) -> list[tuple[str, list[tuple[int, Line]]]]:
+    """Running text in sentences: a line that does not end with 。 runs on into the next non-blank line
+    (a PDF line break inside a sentence), up to ``limit`` lines; a table row stands alone.  Each is its
+    compact text with the offset in it where each of its lines begins."""
+    out: list[tuple[str, list[tuple[int, Line]]]] = []
+    text, parts = "", []
+    for line in [*lines, None]:
+        if line is not None and line.blank:
+            continue
+        if parts and (line is None or line.is_table_row or text.endswith("。") or len(parts) >= limit):
+            out.append((text, parts))
+            text, parts = "", []
+        if line is not None:
+            parts.append((len(text), line))
+            text += line.compact
+    return out
+
+
+def lines_of(parts: list[tuple[int, Line]], start: int, end: int) -> list[int]:
+    """The numbers of the lines of a sentence that characters ``start``-``end`` of it stand on."""
+    bounds = [*(o for o, _ in parts[1:]), 10 ** 9]
+    return [l.number for (o, l), b in zip(parts, bounds) if o < end and b > start]
