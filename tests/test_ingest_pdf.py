@@ -22,7 +22,7 @@ PROFILE = {
     "document": DOC, "city": CITY, "plan": "kasama-plan", "org_prefix": "kasama-",
     "headings": [{"kind": "goal", "pattern": "基本目標 {roman}", "id": "goal-{n}"},
                  {"kind": "policy", "pattern": "施策 {n}", "id": "policy-{n}"}],
-    "readers": [{"reader": "kpi"}, {"reader": "statistics"}],
+    "readers": [{"reader": "kpi"}, {"reader": "projects", "blank": "above"}, {"reader": "statistics"}],
 }
 MIN, GOTHIC = "HeiseiMin-W3", "HeiseiKakuGo-W5"
 # (page, font, size, x, y, text): what the PDF prints, in an order other than reading order (the table's
@@ -40,6 +40,10 @@ PRINTED = [
     (1, MIN, 10, 400, 660, "基準値 (2021年度)"), (1, MIN, 10, 280, 660, "目標値 (2026年度)"),
     (1, MIN, 10, 72, 660, "成果指標"),
     (1, GOTHIC, 11, 72, 600, "施策 2 子育て支援の充実"),
+    # a project table whose second row prints no mark and no department (blank cells: not in the PDF)
+    (1, MIN, 10, 372, 580, "担当課"), (1, MIN, 10, 72, 580, "主な事業"),
+    (1, MIN, 10, 72, 566, "重点"), (1, MIN, 10, 160, 566, "新 子育て応援事業"), (1, MIN, 10, 372, 566, "子ども家庭課"),
+    (1, MIN, 10, 160, 552, "地域子育て支援拠点事業"),
     (2, GOTHIC, 12, 72, 780, "基本目標 Ⅱ 活力あるまち"),
     (2, GOTHIC, 11, 72, 752, "施策 3 観光の振興"),
     (2, MIN, 10, 72, 724, "表 1 観光入込客数の推移"),
@@ -62,6 +66,10 @@ TEXT = """笠間市総合計画 後期基本計画
 健康診査の受診者数 単位:人\t12,000\t10,214 (2020年度)
 
 施策 2 子育て支援の充実
+
+主な事業\t\t担当課
+重点\t新 子育て応援事業\t子ども家庭課
+\t地域子育て支援拠点事業\t
 基本目標 Ⅱ 活力あるまち
 
 施策 3 観光の振興
@@ -133,10 +141,18 @@ def test_ingest_writes_the_text_beside_the_pdf_and_proposes_its_records(plan):
     assert text.read_text(encoding="utf-8") == TEXT
     out = plan / "out"
     elements = _drafts(out, "elements")
-    assert [(e["id"], e["number"], e["label"], e.get("parent_ref"), e["lines"]) for e in elements] == [
+    assert [(e["id"], e["number"], e["label"], e.get("parent_ref"), e["lines"])
+            for e in elements if e["kind"] != "project"] == [
         ("goal-1", "Ⅰ", "安心して暮らせるまち", None, 3), ("policy-1", "1", "地域医療の充実", "goal-1", 5),
-        ("policy-2", "2", "子育て支援の充実", "goal-1", 13), ("goal-2", "Ⅱ", "活力あるまち", None, 14),
-        ("policy-3", "3", "観光の振興", "goal-2", 16)]
+        ("policy-2", "2", "子育て支援の充実", "goal-1", 13), ("goal-2", "Ⅱ", "活力あるまち", None, 18),
+        ("policy-3", "3", "観光の振興", "goal-2", 20)]
+    # the project table's second row: its blank mark and 担当課 cells placed by the columns of the first
+    assert [(e["id"], e["label"], e.get("flags"), e["parent_ref"], e["responsible_refs"], e["lines"])
+            for e in elements if e["kind"] == "project"] == [
+        ("policy-2-project-01", "子育て応援事業", ["priority", "new"], "policy-2", ["kasama-kodomo-katei-ka"], [15, 16]),
+        ("policy-2-project-02", "地域子育て支援拠点事業", None, "policy-2", ["kasama-kodomo-katei-ka"], [15, 16, 17])]
+    assert [(o["id"], o["label"], o["city"], o["lines"]) for o in _drafts(out, "organizations")] == [
+        ("kasama-kodomo-katei-ka", "子ども家庭課", CITY, [16])]
     indicators = _drafts(out, "indicators")
     assert [(i["id"], i["kind"], i["label"], i["unit"], i["measures_refs"], i["lines"]) for i in indicators] == [
         ("outcome-indicator-01", "outcome-indicator", "かかりつけ医を持つ市民の割合", "%", ["policy-1"], [9, 10]),
@@ -148,8 +164,8 @@ def test_ingest_writes_the_text_beside_the_pdf_and_proposes_its_records(plan):
     statistics = _drafts(out, "statistics")
     assert [(s["table"], s["measure"], s["year"], s["value"], s["unit"], s["dimensions"], s["lines"])
             for s in statistics] == [
-        ("観光入込客数の推移", "観光入込客数", "2021", 2931, "千人", {"資料": "商工観光課"}, [18, 19, 20, 21, 23]),
-        ("観光入込客数の推移", "観光入込客数", "2022", 3468, "千人", {"資料": "商工観光課"}, [18, 19, 20, 21, 23])]
+        ("観光入込客数の推移", "観光入込客数", "2021", 2931, "千人", {"資料": "商工観光課"}, [22, 23, 24, 25, 27]),
+        ("観光入込客数の推移", "観光入込客数", "2022", 3468, "千人", {"資料": "商工観光課"}, [22, 23, 24, 25, 27])]
     report = (out / "report.md").read_text(encoding="utf-8")
     assert f"Source: `{text}`." in report and "| indicators | kpi | 2 |" in report and "Nothing." in report
     entry = yaml.safe_load((out / "catalog-entry.yaml").read_text(encoding="utf-8"))
@@ -163,7 +179,7 @@ def test_ingest_writes_the_text_beside_the_pdf_and_proposes_its_records(plan):
         **entry[0], "title": "笠間市総合計画 後期基本計画", "title_en": "Kasama City Comprehensive Plan, later basic plan",
         "publisher": "笠間市", "period_start": "2022", "period_end": "2026"}], allow_unicode=True), encoding="utf-8")
     (plan / "data" / DOC).mkdir(parents=True)
-    for name in ("elements", "indicators", "statistics"):
+    for name in ("elements", "indicators", "organizations", "statistics"):
         (plan / "data" / DOC / f"{name}.yaml").write_bytes((out / f"{name}.yaml").read_bytes())
     assert check_all(plan / "data", plan / "sources") == []
     # ingest again: the same text, kept; a PDF changed after the catalog entry fails the check naming it

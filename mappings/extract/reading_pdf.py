@@ -3,8 +3,10 @@
 Each page's characters are placed by their positions, not by the order the PDF draws them: characters
 whose baselines agree stand on one line (top to bottom), in a line left to right; a horizontal gap as wide
 as two half-width spaces (one em, an ideographic space: what ``text.from_layout`` reads as a cell break in
-``pdftotext -layout`` text) separates cells, a narrower one is a space; a wide vertical gap between two
-lines that are not both table rows is a blank line, as between paragraphs of the seeds.  Text drawn
+``pdftotext -layout`` text) separates cells, a narrower one is a space.  A table (a line of several
+cells and the lines that continue it) has its cells placed in its columns, so that a blank cell, which a
+PDF does not print, is an empty cell as in the seeds (``\t地区集会所修繕事業\t``).  A wide vertical gap
+between two lines not of one table is a blank line, as between paragraphs of the seeds.  Text drawn
 rotated by a multiple of 90° is read in its own direction.  Characters stay as printed (NFKC is the
 check's business, as for text).
 """
@@ -63,17 +65,57 @@ def _chars(item):
             yield from _chars(child)
 
 
-def _line_text(glyphs: list[Glyph]) -> str:
-    out, prev = [], None
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    x0: float
+    x1: float
+
+
+def _cells(glyphs: list[Glyph]) -> list[Cell]:
+    """A line's cells, split where a gap is one em wide or wider (less a rounding margin: an ideographic
+    space is exactly one em)."""
+    cells: list[Cell] = []
+    prev = None
     for g in sorted(glyphs, key=lambda g: g.x0):
-        if prev is not None:
-            if g.text == prev.text and abs(g.x0 - prev.x0) < 0.2 * g.size:
-                continue  # drawn twice, slightly offset: a bold face simulated by overprinting
-            gap, em = g.x0 - prev.x1, max(g.size, prev.size)
-            out.append("\t" if gap >= CELL_GAP * em - 0.01 else " " if gap >= WORD_GAP * em else "")
-        out.append(g.text)
+        if prev is not None and g.text == prev.text and abs(g.x0 - prev.x0) < 0.2 * g.size:
+            continue  # drawn twice, slightly offset: a bold face simulated by overprinting
+        em = max(g.size, prev.size) if prev else g.size
+        if prev is None or g.x0 - prev.x1 >= CELL_GAP * em - 0.01:
+            cells.append(Cell(g.text, g.x0, g.x1))
+        else:
+            space = " " if g.x0 - prev.x1 >= WORD_GAP * em else ""
+            cells[-1] = Cell(cells[-1].text + space + g.text, cells[-1].x0, max(cells[-1].x1, g.x1))
         prev = g
-    return "".join(out)
+    return cells
+
+
+def _in_table(cells: list[Cell], left: float, em: float) -> bool:
+    """A line of one printed cell continues the table above when it stands right of the table's first
+    column (its blank cells were not printed) and is not a caption (資料, 出典, 単位, ※ stand below tables)."""
+    return len(cells) > 1 or (cells[0].x0 > left + em and not cells[0].text.lstrip("(（ ").startswith(_CAPTIONS))
+
+
+_CAPTIONS = ("資料", "出典", "単位", "※", "注")
+
+
+def _columns(rows: list[list[Cell]]) -> list[str]:
+    """The rows of one table with their cells in its columns: the columns are where the cells of its
+    fullest rows stand; a cell goes to the column it overlaps most, a column without a cell is an empty
+    cell (as the seeds print blank cells).  A row whose cells do not fit one to a column stays as printed."""
+    widest = max(len(r) for r in rows)
+    full = [r for r in rows if len(r) == widest]
+    bands = [(min(r[i].x0 for r in full), max(r[i].x1 for r in full)) for i in range(widest)]
+    out = []
+    for row in rows:
+        placed: dict[int, str] = {}
+        for cell in row:
+            overlap = [min(cell.x1, b1) - max(cell.x0, b0) for b0, b1 in bands]
+            best = max(range(widest), key=lambda i: (overlap[i], -abs(cell.x0 - bands[i][0])))
+            placed.setdefault(best, cell.text)
+        fits = len(placed) == len(row)
+        out.append("\t".join(placed.get(i, "") for i in range(widest)) if fits else "\t".join(c.text for c in row))
+    return out
 
 
 def page_lines(glyphs: list[Glyph]) -> list[str]:
@@ -84,13 +126,32 @@ def page_lines(glyphs: list[Glyph]) -> list[str]:
             rows[-1].append(g)
         else:
             rows.append([g])
+    cells = [_cells(r) for r in rows]
+    # tables: from a line of several cells, the lines that continue it; each table's cells in its columns
+    table = [0] * len(rows)
+    texts = ["\t".join(c.text for c in row).rstrip() for row in cells]
+    n, i = 0, 0
+    while i < len(rows):
+        if len(cells[i]) < 2:
+            i += 1
+            continue
+        n, first, em = n + 1, i, max(g.size for g in rows[i])
+        left, spacing = cells[i][0].x0, None
+        while i < len(rows) and _in_table(cells[i], left, em):
+            table[i], left = n, min(left, cells[i][0].x0)
+            i += 1
+            if i < len(rows):  # a gap wider than a paragraph's, and than the table's rows are apart, ends it
+                gap = rows[i - 1][0].baseline - rows[i][0].baseline
+                if gap > max(PARAGRAPH_GAP * em, 1.5 * (spacing or 0)):
+                    break
+                spacing = spacing or gap
+        texts[first:i] = _columns(cells[first:i])
     lines: list[str] = []
-    for i, row in enumerate(rows):
-        text = _line_text(row).rstrip()
+    for i, text in enumerate(texts):
         if i:
-            above = rows[i - 1]
-            gap = above[0].baseline - row[0].baseline
-            if gap > PARAGRAPH_GAP * max(g.size for g in above + row) and not ("\t" in lines[-1] and "\t" in text):
+            gap = rows[i - 1][0].baseline - rows[i][0].baseline
+            same_table = table[i] and table[i] == table[i - 1]
+            if gap > PARAGRAPH_GAP * max(g.size for g in rows[i - 1] + rows[i]) and not same_table:
                 lines.append("")
         lines.append(text)
     return lines
