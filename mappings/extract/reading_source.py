@@ -42,6 +42,8 @@ def pdf_to_source(pdf: Path) -> tuple[Path, dict, list[int]]:
     read = read_pdf(pdf)
     text = read.text.encode("utf-8")
     target = pdf.with_suffix(".txt")
+    if target == pdf:
+        raise RecordError(f"{pdf}: a PDF named .txt: rename it (.pdf), its text is written to <name>.txt beside it")
     if target.exists() and target.read_bytes() != text:
         raise RecordError(f"{target} exists and differs from the text read now from {pdf} (records may cite its "
                           f"lines): move it away to write the new text, then review the records against it")
