@@ -178,6 +178,14 @@ def test_statements_running_over_pdf_line_breaks(catalog):
     assert plans["市行財政改革大綱"] == ("2006", 234)
     events = [(e["date"], e["label"], e["lines"]) for e in omitama.of("events")]
     assert ("2008", "小美玉市情報セキュリティ基本方針を改正", [59, 61]) in events   # 平成 20 年に小美玉市情報セキ / ュリティ…
+    overview = {p["title"]: p for p in _propose(catalog, "mito-overview-2023").of("plans")}
+    assert overview["水戸市バリアフリー基本構想"]["adopted"] == "2018-03"   # 平成30年3月に「…」を、平成31年3月に「…」を策定した
+    assert (overview["水戸市第6次総合計画"]["adopted"], overview["水戸市第6次総合計画"]["period_start"]) == \
+        ("2014-03", "2014")   # 平成26年3月、…平成26年度を初年度とする「水戸市第6次総合計画－みと魁(さきがけ)プラン－」を定めた
+    community = {p["title"]: p for p in _propose(catalog, "mito-community-plan-3").of("plans")}
+    own = community["水戸市コミュニティ推進計画(第3次)"]   # the cover line; 本計画の期間は、…2015（平成27）年度から2023…
+    assert (own["period_start"], own["period_end"], own["lines"]) == ("2015", "2023", [3, 79])
+    assert community["水戸市新コミュニティ推進計画"]["adopted"] == "2008"   # 2008（平成 20）年度策定の「…」
 
 
 @pytest.fixture(scope="module")

@@ -84,19 +84,32 @@ def _plan(found: Proposals, title: str, profile: Profile, line: Line, *more: int
                      "plan-lists")
 
 
+_FY = rf"(?:(?:19|20)\d{{2}}(?:\([^()]*\))?|(?:{ERAS})(?:元|\d{{1,2}}))年度?"
 _ADOPTED_DATE = (rf"(?P<date>(?:(?:19|20)\d{{2}}(?:\([^()]*\))?|(?:{ERAS})(?:元|\d{{1,2}}))年度?"
                  r"(?:\d{1,2}月)?)(?:に|には)?[,、]?")
-_ADOPTED = [re.compile(rf"{_ADOPTED_DATE}(?:新たに)?策定した(?P<names>「[^「」]+」)"),
-            re.compile(rf"{_ADOPTED_DATE}(?P<lead>[^「」。]*?)(?P<names>「[^「」]+」(?:及び「[^「」]+」)*)を策定")]
+_ADOPTED = [re.compile(rf"{_ADOPTED_DATE}(?:新たに)?策定(?:した|の)(?P<names>「[^「」]+」)"),
+            re.compile(rf"{_ADOPTED_DATE}(?P<lead>[^「」。]*?)(?P<names>「[^「」]+」(?:及び「[^「」]+」)*)を策定"),
+            # 平成30年3月に「A」を、平成31年3月に「B」を策定した: A made at its own date
+            re.compile(rf"{_ADOPTED_DATE}(?P<names>「[^「」]+」)を[、,](?=[^。]*?を策定)"),
+            # 平成26年3月、…平成26年度を初年度とする「…」を定めた: made then, running from that year
+            re.compile(rf"{_ADOPTED_DATE}(?P<lead>[^「」。]*?)(?P<first>{_FY})を初年度とする(?P<names>「[^「」]+」)を(?:策定|定め)")]
+_SUBTITLE = re.compile(r"-(?!\d)[^-]+-$")   # 「水戸市第6次総合計画－みと魁(さきがけ)プラン－」
 
 
-def adoptions(compact_text: str) -> list[tuple[str, str, int, int]]:
-    """(title, ISO date, where the statement starts and ends) of each plan a sentence says was made then (策定).
+def adoptions(compact_text: str) -> list[tuple[str, str, int, int, str | None]]:
+    """(title, ISO date, where the statement starts and ends, the first fiscal year if it says so) of each
+    plan a sentence says was made then (策定).
 
     >>> [a[:2] for a in adoptions("令和2年3月、選ばれるまちに向け、「水戸市人口ビジョン(第2次)」及び「総合戦略(第2次)」を策定した。")]
     [('水戸市人口ビジョン(第2次)', '2020-03'), ('総合戦略(第2次)', '2020-03')]
     >>> adoptions("平成18年に策定した「市行財政改革大綱」,平成22年に")
-    [('市行財政改革大綱', '2006', 0, 20)]
+    [('市行財政改革大綱', '2006', 0, 20, None)]
+    >>> [a[:2] for a in adoptions("平成30年3月に「基本構想」を、平成31年3月に「特定事業計画」を策定した。")]
+    [('特定事業計画', '2019-03'), ('基本構想', '2018-03')]
+    >>> adoptions("平成26年3月、ビジョンとして、平成26年度を初年度とする「水戸市第6次総合計画-みと魁プラン-」を定めた。")
+    [('水戸市第6次総合計画', '2014-03', 0, 52, '2014')]
+    >>> adoptions("2008(平成20)年度策定の「水戸市新コミュニティ推進計画」の実施計画")[0][:2]
+    ('水戸市新コミュニティ推進計画', '2008')
     """
     out = []
     for pattern in _ADOPTED:
@@ -105,16 +118,31 @@ def adoptions(compact_text: str) -> list[tuple[str, str, int, int]]:
                 continue  # a later date stands nearer the verb
             date = parse_era_date(m.group("date"))
             date = date[:4] if "年度" in m.group("date") else date
-            out += [(name, date, m.start(), m.end()) for name in re.findall(r"「([^「」]+)」", m.group("names"))]
+            first = parse_era_date(m.group("first"))[:4] if "first" in m.groupdict() else None
+            out += [(_SUBTITLE.sub("", name), date, m.start(), m.end(), first)
+                    for name in re.findall(r"「([^「」]+)」", m.group("names"))]
     return out
+
+
+_OWN_PERIOD = re.compile(rf"^本計画の(?:計画)?期間は[、,].*?(?P<start>{_FY})から(?P<end>{_FY})まで")
 
 
 def read_plan_adoptions(doc: Document, profile: Profile, reader: Reader, outline: Outline,
                         found: Proposals, lines: list[Line]) -> None:
+    """Plans a sentence says were made then; and the document's own plan (titled by its cover line, the
+    document's first) with the period 本計画の期間は… states."""
+    title_line = next((l for l in doc.lines if not l.blank), None)
+    for line in lines:
+        if (m := _OWN_PERIOD.match(line.compact)) and title_line is not None:
+            record = _plan(found, label_of(title_line.raw, profile), profile, title_line, line.number)
+            record.setdefault("kind", "sector-plan")
+            record["period_start"], record["period_end"] = (parse_era_date(m.group(k))[:4] for k in ("start", "end"))
     for text, parts in sentences(lines):  # a statement may run over a PDF line break
-        for name, date, start, end in adoptions(text):
+        for name, date, start, end, first in adoptions(text):
             title = label_of(name, profile)
             cited = lines_of(parts, start, end)
             record = _plan(found, title, profile, doc.line(cited[0]), *cited[1:])
             record.setdefault("kind", "sector-plan")
             record.setdefault("adopted", date)
+            if first:
+                record.setdefault("period_start", first)
