@@ -186,6 +186,9 @@ def test_statements_running_over_pdf_line_breaks(catalog):
     own = community["水戸市コミュニティ推進計画(第3次)"]   # the cover line; 本計画の期間は、…2015（平成27）年度から2023…
     assert (own["period_start"], own["period_end"], own["lines"]) == ("2015", "2023", [3, 79])
     assert community["水戸市新コミュニティ推進計画"]["adopted"] == "2008"   # 2008（平成 20）年度策定の「…」
+    bodies = {o["label"]: (o.get("established_fiscal_year"), o["lines"]) for o in _propose(catalog, "mito-overview-2023").of("organizations")}
+    assert bodies["県央地域首長懇話会"] == ("2007", 201)              # 平成19年度に…9市町村で設置した県央地域首長懇話会
+    assert bodies["北関東中核都市連携会議"] == ("2014", [209, 211])  # 平成26年度から、… / …連携会議を設置し
 
 
 @pytest.fixture(scope="module")

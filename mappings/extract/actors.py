@@ -28,7 +28,7 @@ _LISTED = re.compile(r"(?:など|等)の[^、。]{0,12}団体")            # …
 _KINDS = (("委員会", "committee"), ("審議会", "council"), ("協議会", "council"), ("懇話会", "council"))
 
 
-def _chunks(text: str) -> list[tuple[str, int, int]]:
+def compounds(text: str) -> list[tuple[str, int, int]]:
     """Compound nouns of ``text`` (SudachiPy): (surface, start, end); a verb stem joined to the suffix
     after it stays inside (見守り隊)."""
     from mappings.extract.reading import tokenizer
@@ -67,7 +67,7 @@ def named_bodies(doc: Document, found: Proposals) -> set[str]:
         names |= set(_QUOTED_BODY.findall(line.compact))
         for m in _LISTED.finditer(line.compact):
             for item in reversed(re.split(r"[、や]|及び", line.compact[:m.start()])):
-                chunks = _chunks(item)
+                chunks = compounds(item)
                 if not chunks or chunks[-1][2] != len(item):
                     break
                 names.add(chunks[-1][0])
@@ -80,7 +80,7 @@ def bodies_in(text: str, known: set[str]) -> list[str]:
     """The bodies ``text`` (compact) names, in order of first mention."""
     hits: list[tuple[int, str]] = []
     taken = [False] * len(text)
-    chunks = _chunks(text)
+    chunks = compounds(text)
     for name in sorted(known, key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):
             if any(taken[m.start():m.end()]) or any(s < m.end() < e for _, s, e in chunks):
