@@ -23,6 +23,9 @@ class Rule:
     name: str
     label: str
     construct: str
+    # the ends of the constructed triple whose node's triples decide it (rematerialise): a closure's
+    # start; both ends of an inverse (the stated inverse counts too). Default: the start.
+    drivers: tuple[str, ...] = ()
 
 
 RULES = (
@@ -34,9 +37,9 @@ RULES = (
          "CONSTRUCT { ?x mplan:serves ?z } WHERE { ?x a mplan:PlanElement . "
          "?x (mplan:parent|mplan:serves)+ ?z . ?z a mplan:PlanElement . FILTER(?x != ?z) }"),
     Rule("served-by-inverse", "servedBy is the inverse of serves",
-         "CONSTRUCT { ?y mplan:servedBy ?x } WHERE { ?x mplan:serves ?y }"),
+         "CONSTRUCT { ?y mplan:servedBy ?x } WHERE { ?x mplan:serves ?y }", ("x", "y")),
     Rule("measured-by-inverse", "measuredBy is the inverse of measures",
-         "CONSTRUCT { ?e mplan:measuredBy ?i } WHERE { ?i mplan:measures ?e }"),
+         "CONSTRUCT { ?e mplan:measuredBy ?i } WHERE { ?i mplan:measures ?e }", ("i", "e")),
     Rule("positioned-under-transitive", "positionedUnder and basedOn chains reach every higher plan",
          "CONSTRUCT { ?p mplan:positionedUnder ?q } WHERE { ?p mplan:positionedUnder/(mplan:positionedUnder|mplan:basedOn)+ ?q "
          "FILTER(?p != ?q) }"),
@@ -80,8 +83,9 @@ VALUES_CHUNK = 200
 
 def rematerialise(store: ox.Store, base_iri: str, changed: set, delta: MergedDelta) -> None:
     """The closures again for what ``changed`` (subjects whose triples changed) can affect, in a store
-    whose default graph is the merge: each rule's triples with an affected node at either end are taken
-    out and that rule run again for those nodes only, in RULES order (as ``materialise`` does)."""
+    whose default graph is the merge: each rule's triples with an affected node at a driving end are
+    taken out and the rule run again for those nodes only, in RULES order (as ``materialise`` does). A
+    closure's triple whose start is not affected reaches nothing that changed: it stays as it is."""
     affected = set(changed)
     for chunk in _chunks(changed):
         values = " ".join(str(n) for n in chunk)
@@ -90,13 +94,14 @@ def rematerialise(store: ox.Store, base_iri: str, changed: set, delta: MergedDel
     affected = {n for n in affected if isinstance(n, ox.NamedNode)}
     for rule in RULES:
         graph = ox.NamedNode(f"{base_iri}graph/inferred/{rule.name}")
-        delta.remove(list(chain.from_iterable(
-            chain(store.quads_for_pattern(n, None, None, graph), store.quads_for_pattern(None, None, n, graph))
-            for n in affected)))
         template = re.fullmatch(r"CONSTRUCT\s*\{(.*?)\}.*", rule.construct, re.DOTALL).group(1)
-        ends = re.findall(r"\?(\w+)", template)
+        start, end = re.findall(r"\?(\w+)", template)
+        drivers = rule.drivers or (start,)
+        delta.remove(list(chain.from_iterable(
+            store.quads_for_pattern(n, None, None, graph) if var == start else
+            store.quads_for_pattern(None, None, n, graph) for var in drivers for n in affected)))
         found: set[ox.Triple] = set()
-        for var in (ends[0], ends[-1]):
+        for var in drivers:
             for chunk in _chunks(affected):
                 query = _only_new(rule.construct, f"VALUES ?{var} {{ {' '.join(str(n) for n in chunk)} }}")
                 found.update(store.query(PREFIXES + query))

@@ -37,7 +37,10 @@ CREATE INDEX contrib_unit ON contrib (unit);
 CREATE INDEX contrib_line ON contrib (line, unit);
 CREATE INDEX contrib_graph ON contrib (graph, unit);
 """
-CODE_DIR = Path(__file__).resolve().parents[1]  # mappings/: a change of the mapping code is a change of everything
+# the code that decides the graph: a change to it is a change of everything (the extractor and the
+# suggester, also in mappings/, write records, which are hashed as records)
+CODE_DIR = Path(__file__).resolve().parents[1]
+CODE = ("build", "mapping", "records", "config.py", "vocabulary.py")
 
 
 def manifest_path(store_dir: Path) -> Path:
@@ -65,7 +68,9 @@ def input_hashes(config: ProjectConfig) -> tuple[str, dict[str, str]]:
                          sort_keys=True, ensure_ascii=False).encode(), config.base_iri.encode()]
     for folder in (config.data_dir / "reference", config.data_dir / "linkage", config.ontology_dir):
         shared.extend(_files(folder))
-    shared.extend(_files(CODE_DIR, "*.py"))
+    for part in CODE:
+        shared.extend(_files(CODE_DIR / part, "*.py") if (CODE_DIR / part).is_dir() else
+                      [part.encode(), (CODE_DIR / part).read_bytes()])
     documents = {}
     for doc, entry in entries.items():
         folder = config.data_dir / doc

@@ -173,19 +173,23 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         progress("reading, verifying and mapping records")
         tracker = Tracker([], config.base_iri)
         ctx, n_records = map_to_nquads(config, mapped, tracker)
+        origin, manifest = ctx.origin, mapped.with_name("manifest.sqlite")
+        write_manifest(manifest, tracker, shared, hashes)
+        del ctx, tracker  # what mapping held, gone before the store and SHACL take their memory
         progress("loading the store")
         store, store_dir = load_store(config, mapped)
         progress("validating with SHACL")  # the new store is not served before the switch
         violations = shacl_violations(config, mapped, store)
+        os.replace(manifest, manifest_path(store_dir))
     if violations:
         del store  # closed before its directory goes
-        _reject(store_dir, violations, ctx.origin)
+        manifest_path(store_dir).unlink()
+        _reject(store_dir, violations, origin)
     progress("materialising closures")
     report = BuildReport(records=n_records, inferred=close(store, config.base_iri))
     progress("merging the graphs into the default graph")
     report.default_triples = merge.write_merge(store)
     add_statistics(report, store, config.base_iri)
-    write_manifest(manifest_path(store_dir), tracker, shared, hashes)
     store.flush()
     return store_dir, report
 
