@@ -119,7 +119,11 @@ def main(argv: list[str]) -> int:
                            store_path=var / "store" / "current", dumps_path=var / "dumps")
     marks: list[tuple[str, float]] = []
     started = time.monotonic()
-    info = MODES[mode](config, lambda step: marks.append((STAGES.get(step, step), time.monotonic())))
+    def mark(step: str) -> None:  # printed as it comes too: a run stopped part-way still shows its stages
+        marks.append((STAGES.get(step, step), time.monotonic()))
+        print(f"{marks[-1][1] - started:9.1f} s  {step}", flush=True)
+
+    info = MODES[mode](config, mark)
     ended = time.monotonic()
     ends = [t for _, t in marks[1:]] + [ended]
     stages = {name: end - t for (name, t), end in zip(marks, ends)}

@@ -650,33 +650,40 @@ def incremental_build(n: int, work: Path, ontology: Path, deadline: float, resul
             break
 
 
-def write_incremental_section(results: dict, path: Path) -> None:
-    """The incremental-build section of BENCHMARKS.md from this run."""
-    def row(mode: str, target: float) -> str:
+def write_incremental_section(runs: list[dict], path: Path) -> None:
+    """The incremental-build section of BENCHMARKS.md from ``--only-incremental`` runs (their results)."""
+    def row(results: dict, mode: str, target: float) -> str:
         b = results.get(mode) or {}
+        n = f"{results['n']:,}"
         if not b.get("stages"):
-            return f"| {mode} | – | – | – | – | {b.get('error', 'not run')[:200]} |"
+            why = "killed at the deadline" if b.get("killed") else (b.get("error") or "not run").strip()
+            return f"| {n} | {mode} | – | – | {b.get('peak_rss_mib', 0):,.0f} | – | {why[-300:]} |"
         stages = ", ".join(f"{k} {v:.1f}" for k, v in b["stages"].items())
         switched = b.get("switched_s", 0.0)
-        verdict = "met" if switched <= target and (mode != "full" or b["peak_rss_mib"] <= 8192) else "missed"
-        return (f"| {b.get('mode', mode)} | {switched:,.1f} | {b['seconds']:,.1f} | {b['peak_rss_mib']:,.0f} | "
+        memory = mode != "full" or b["peak_rss_mib"] <= 8192
+        verdict = "met" if switched <= target and memory else "missed"
+        return (f"| {n} | {b.get('mode', mode)} | {switched:,.1f} | {b['seconds']:,.1f} | {b['peak_rss_mib']:,.0f} | "
                 f"≤ {target:.0f} s{' and ≤ 8 GiB' if mode == 'full' else ''}: {verdict} | {stages} |")
-    edit = (results.get("incremental") or {}).get("edit", {})
-    lines = [INCREMENTAL_HEADING, "",
-             f"Command: `{results['command']}` ({results['started']} → {results.get('finished', '?')}; git "
-             f"{results['machine'].get('git', '?')}). Corpus: `python -m bench.synthetic --municipalities {results['n']} "
-             f"--seed {SEED}`: {results['corpus']['documents']} documents, {results['corpus']['total_records']:,} records. "
-             f"Each build in its own child process (`bench/buildchild.py full`, then `incremental` over its store); "
-             f"load average (1/5/15 min, 2 CPUs shared with other work): "
-             + "; ".join(f"{t} {phase}: {'/'.join(f'{x:.1f}' for x in load)}" for t, phase, load in LOADAVG) + ".", "",
-             f"The change: {edit.get('document', '?')}, record `{edit.get('record', '?')}`, one observation "
-             f"{edit.get('from', '?')} → {edit.get('to', '?')}, and the same figure at its cited source line "
-             f"{edit.get('line', '?')} (and the catalog's SHA-256), so the source-line check passes.", "",
-             "| build | s to the switched store | s with dumps | peak RSS MiB | target | stages (s) |",
-             "|---|---:|---:|---:|---|---|",
-             row("full", 900), row("incremental", 60), "",
-             "*s to the switched store*: from the start until `var/store/current` points at the new, SHACL-valid "
-             "store; the dumps are written from it after that (*s with dumps*).", ""]
+
+    lines = [INCREMENTAL_HEADING, ""]
+    for results in runs:
+        edit = (results.get("incremental") or {}).get("edit", {})
+        lines += [f"- N={results['n']:,}: `{results['command']}` ({results['started']} → {results.get('finished', '?')}; "
+                  f"git {results['machine'].get('git', '?')}); {results['corpus']['documents']:,} documents, "
+                  f"{results['corpus']['total_records']:,} records. The change: {edit.get('document', '?')}, record "
+                  f"`{edit.get('record', '?')}`, one observation {edit.get('from', '?')} → {edit.get('to', '?')} and "
+                  f"the same figure at its cited source line {edit.get('line', '?')} (and the catalog's SHA-256). "
+                  "Load average (1/5/15 min, 2 CPUs shared with other work): "
+                  + "; ".join(f"{t} {phase}: {'/'.join(f'{x:.1f}' for x in load)}"
+                              for t, phase, load in results.get("loadavg", [])) + "."]
+    lines += ["", "| N | build | s to the switched store | s with dumps | peak RSS MiB | target | stages (s) |",
+              "|---:|---|---:|---:|---:|---|---|"]
+    for results in runs:
+        lines += [row(results, "full", 900), row(results, "incremental", 60)]
+    lines += ["", "Each build runs in its own child process (`bench/buildchild.py full`, then `incremental` over "
+              "its store: `plankg build` as it runs, incremental when it can be). *s to the switched store*: from "
+              "the start until `var/store/current` points at the new, SHACL-valid store; the dumps are written "
+              "from it after that (*s with dumps*).", ""]
     replace_section(path, INCREMENTAL_HEADING, "\n".join(lines) + "\n")
 
 
@@ -1024,8 +1031,9 @@ def main(argv: list[str] | None = None) -> int:
         incremental_build(args.only_incremental, work, ontology, args.deadline, results)
         note_load("end")
         results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+        results["loadavg"] = LOADAVG
         (work / "incremental.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-        write_incremental_section(results, ROOT / "BENCHMARKS.md")
+        write_incremental_section([results], ROOT / "BENCHMARKS.md")
         log(f"wrote {work / 'incremental.json'} and the incremental-build section of BENCHMARKS.md")
         return 0
     if args.only_bsbm:

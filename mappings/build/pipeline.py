@@ -186,7 +186,8 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         manifest_path(store_dir).unlink()
         _reject(store_dir, violations, origin)
     progress("materialising closures")
-    report = BuildReport(records=n_records, inferred=close(store, config.base_iri))
+    with mapped_nquads(config) as scratch:
+        report = BuildReport(records=n_records, inferred=close(store, config.base_iri, scratch.parent))
     progress("merging the graphs into the default graph")
     report.default_triples = merge.write_merge(store)
     add_statistics(report, store, config.base_iri)
@@ -271,9 +272,9 @@ def _reject(store_dir: Path, violations: list[ShaclViolation], origin: dict) -> 
     raise BuildError(f"{len(violations)} SHACL violation(s):\n{shown}")
 
 
-def close(store: ox.Store, base_iri: str) -> dict[str, int]:
+def close(store: ox.Store, base_iri: str, scratch: Path | None = None) -> dict[str, int]:
     """The closures materialised (new triples per rule), then the store compacted for reading."""
-    inferred = materialise(store, base_iri)
+    inferred = materialise(store, base_iri, scratch)
     store.optimize()
     return inferred
 
