@@ -650,8 +650,9 @@ def incremental_build(n: int, work: Path, ontology: Path, deadline: float, resul
             break
 
 
-def write_incremental_section(runs: list[dict], path: Path) -> None:
-    """The incremental-build section of BENCHMARKS.md from ``--only-incremental`` runs (their results)."""
+def write_incremental_section(runs: list[dict], path: Path, notes: tuple[str, ...] = ()) -> None:
+    """The incremental-build section of BENCHMARKS.md from ``--only-incremental`` runs (their results), with
+    ``notes`` (what bounds the figures) after the table."""
     def row(results: dict, mode: str, target: float) -> str:
         b = results.get(mode) or {}
         n = f"{results['n']:,}"
@@ -683,7 +684,7 @@ def write_incremental_section(runs: list[dict], path: Path) -> None:
     lines += ["", "Each build runs in its own child process (`bench/buildchild.py full`, then `incremental` over "
               "its store: `plankg build` as it runs, incremental when it can be). *s to the switched store*: from "
               "the start until `var/store/current` points at the new, SHACL-valid store; the dumps are written "
-              "from it after that (*s with dumps*).", ""]
+              "from it after that (*s with dumps*).", "", *(f"{note}\n" for note in notes)]
     replace_section(path, INCREMENTAL_HEADING, "\n".join(lines) + "\n")
 
 
