@@ -40,6 +40,7 @@ from mappings.records.verify import check_all
 
 PART_BYTES = 400 << 20  # mapped N-Quads past this size are validated in parts (pyshacl-turbo copies its input)
 PART_QUADS = 2_000_000  # quads of named graphs per part
+PART_FOCUS = 20_000  # focus nodes per part at most: each brings its 3-hop neighbourhood
 _BUILDS = itertools.count()
 
 
@@ -259,6 +260,9 @@ def shacl_violations(config: ProjectConfig, mapped: Path, store: ox.Store) -> li
         for q in store.quads_for_pattern(None, None, None, graph):
             focus.add(q.subject)
             size += 1
+            if len(focus) >= PART_FOCUS:  # a graph naming nodes of every document (linkage) is cut too
+                found.update(validate_part(store, focus, shapes, ontology))
+                focus, size = set(), 0
         if size >= PART_QUADS or i == len(graphs) - 1:
             found.update(validate_part(store, focus, shapes, ontology))
             focus, size = set(), 0
