@@ -231,6 +231,16 @@ def oxigraph_server(store: Path, work: Path) -> Server:
                   f"http://127.0.0.1:{port}", "/query?query=ASK%7B%7D", log_path=work / "oxigraph.log")
 
 
+def floor_server(store: Path, work: Path, workers: int = 2) -> Server:
+    """bench.floor: the cheapest Python request path on the same engine, uvicorn, event loop and HTTP parser."""
+    port = free_port()
+    env = dict(os.environ, PLANKG_FLOOR_STORE=str(store.resolve()), PYTHONPATH=str(ROOT))
+    return Server("python-floor", [str(BIN / "uvicorn"), "--factory", "bench.floor:create_app", "--host", "127.0.0.1",
+                                   "--port", str(port), "--workers", str(workers), "--http", "h11", "--loop", "uvloop",
+                                   "--no-access-log", "--log-level", "warning"],
+                  f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", env, log_path=work / "python-floor.log")
+
+
 def rdflib_server(data_file: Path, work: Path) -> Server:
     port = free_port()
     return Server("rdflib-endpoint", [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port",
@@ -787,7 +797,8 @@ def bsbm_compare(w: dict, store: Path, nt: Path, work: Path, levels: list[int], 
     in-process time (query and JSON serialisation), and the figure is the median over the queries
     (it includes the HTTP client's own cost, alike for both servers)."""
     out = w["results"]
-    servers = {"plankg": plankg_server(store, work), "oxigraph": oxigraph_server(store, work)}
+    servers = {"plankg": plankg_server(store, work), "oxigraph": oxigraph_server(store, work),
+               "python-floor": floor_server(store, work)}
     started: dict[str, Server] = {}
     jobs = [(t, {}) for t in texts]
     try:
@@ -896,6 +907,9 @@ this shared 2-core machine under a load average of 7–10 from other work):
   repeats its 2,500 queries, so every request after the first of each text finds its scan)."""
 
 
+CHILDREN = {"plankg": "the 2 reader processes", "python-floor": "its 2 uvicorn workers; the main process supervises"}
+
+
 def write_bsbm_section(results: dict, path: Path) -> None:
     """Replace the BSBM section of BENCHMARKS.md with this run's (the rest of the file is left as it is)."""
     tp = results["throughput"]
@@ -912,13 +926,15 @@ def write_bsbm_section(results: dict, path: Path) -> None:
              f"From `{results['command']}` ({results['started']}; 1/5/15-min load average on {os.cpu_count()} CPUs, "
              f"this benchmark included: {loads}). {w['queries']} explore queries of 100 mixes, 1,000 products, "
              f"{w['triples']:,} triples. The service (`/sparql`, POST application/sparql-query, 2 reader processes) and "
-             "`oxigraph serve-read-only --union-default-graph` on the same store directory run at once; each cell is "
-             f"{w['rounds']} rounds taken in turn (service, Oxigraph, in-process), at most {tp['max_requests']} requests "
+             "`oxigraph serve-read-only --union-default-graph` on the same store directory run at once, with "
+             "python-floor (`bench/floor.py`: a bare ASGI app on the same uvicorn, 2 workers, the query run in its own "
+             "process, no checks and no deadline: the cheapest Python request path on this engine); each cell is "
+             f"{w['rounds']} rounds taken in turn (service, Oxigraph, floor, in-process), at most {tp['max_requests']} requests "
              f"and {tp['max_seconds']:.0f} s in all; raw: in-process pyoxigraph, one thread per client, JSON serialised; "
              "rdflib-endpoint alone afterwards (a tenth of the requests).", "",
              "| system | " + " | ".join(f"{c} client{'s' if c != '1' else ''}" for c in levels) + " | errors |",
              "|---|" + "---:|" * (len(levels) + 1)]
-    for kind in ("plankg", "oxigraph", "rdflib-endpoint", "pyoxigraph-raw"):
+    for kind in ("plankg", "oxigraph", "python-floor", "rdflib-endpoint", "pyoxigraph-raw"):
         v = out.get(kind)
         if not isinstance(v, dict):
             continue
@@ -929,8 +945,8 @@ def write_bsbm_section(results: dict, path: Path) -> None:
         lines.append(f"| {kind} | " + " | ".join(cells) + f" | {sum(v[c]['errors'] for c in levels if c in v)} |")
     lines += ["", "| ratio | " + " | ".join(f"{c} client{'s' if c != '1' else ''}" for c in levels) + " |",
               "|---|" + "---:|" * len(levels)]
-    for a, b in (("plankg", "oxigraph"), ("plankg", "rdflib-endpoint"), ("plankg", "pyoxigraph-raw"),
-                 ("oxigraph", "pyoxigraph-raw")):
+    for a, b in (("plankg", "oxigraph"), ("python-floor", "oxigraph"), ("plankg", "python-floor"),
+                 ("plankg", "rdflib-endpoint"), ("plankg", "pyoxigraph-raw"), ("oxigraph", "pyoxigraph-raw")):
         cells = [f"{rps(a, c) / rps(b, c):.2f}×" if rps(a, c) and rps(b, c) else "–" for c in levels]
         lines.append(f"| {a} / {b} | " + " | ".join(cells) + " |")
     over = w.get("overhead_ms", {})
@@ -942,8 +958,9 @@ def write_bsbm_section(results: dict, path: Path) -> None:
     cpu = w.get("cpu_ms_per_request", {})
     if cpu:
         lines += ["", "CPU time a request at 1 client (user + system, from /proc, over the 1-client rounds): "
-                  + "; ".join(f"{k}: web/server process {v['server']:.2f} ms, reader processes {v['readers']:.2f} ms, "
-                              f"the benchmark's HTTP client {v['client']:.2f} ms" for k, v in cpu.items() if "server" in v)
+                  + "; ".join(f"{k}: main process {v['server']:.2f} ms, its child processes {v['readers']:.2f} ms "
+                              f"({CHILDREN.get(k, 'none')}), the benchmark's HTTP client {v['client']:.2f} ms"
+                              for k, v in cpu.items() if "server" in v)
                   + (f"; in-process pyoxigraph: {cpu['pyoxigraph-raw']['query']:.2f} ms a query (evaluation and JSON)"
                      if "pyoxigraph-raw" in cpu else "") + "."]
     p1, o1 = rps("plankg", "1"), rps("oxigraph", "1")
