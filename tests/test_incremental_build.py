@@ -16,7 +16,7 @@ import pytest
 from bench.buildchild import edit_one_value
 from bench.synthetic import generate
 from mappings.build.pipeline import BuildError, build, map_records
-from mappings.build.validate import validate_graph, validate_part
+from mappings.build.validate import validate_graph, validate_part, validate_parts
 from mappings.config import ProjectConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,16 +142,20 @@ def test_validating_in_parts_gives_the_whole_graph_verdicts(tmp_path):
     dataset = next(l for l in lines if "cube#dataSet>" in l)
     broken = text.replace(label, "").replace(first_line, first_line.replace('"', '"x', 1).replace(
         "XMLSchema#integer", "XMLSchema#string")).replace(dataset, "")
-    store = ox.Store()
+    store = ox.Store(str(tmp_path / "store"))
     store.load(broken.encode(), format=ox.RdfFormat.N_QUADS)
+    store.flush()
     shapes = ROOT / "ontology" / "shapes.ttl"
     def verdicts(violations) -> set:  # the anonymous property shapes are blank nodes, labelled afresh per parse
         return {(v.focus, v.path, v.message, v.value) for v in violations}
 
     whole = verdicts(validate_graph(broken, store, shapes))
     assert len(whole) >= 3
-    parts = set()
-    for graph in store.named_graphs():
-        focus = {q.subject for q in store.quads_for_pattern(None, None, None, graph)}
-        parts |= verdicts(validate_part(store, focus, shapes, ox.NamedNode("https://plankg.org/graph/ontology")))
-    assert parts == whole
+    ontology = ox.NamedNode("https://plankg.org/graph/ontology")
+    parts = [{q.subject for q in store.quads_for_pattern(None, None, None, graph)} for graph in store.named_graphs()]
+    in_parts = set()
+    for focus in parts:
+        in_parts |= verdicts(validate_part(store, focus, shapes, ontology))
+    assert in_parts == whole
+    # the same parts in two worker processes reading the store read-only
+    assert verdicts(validate_parts(tmp_path / "store", parts, shapes, ontology, workers=2)) == whole

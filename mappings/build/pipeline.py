@@ -35,7 +35,7 @@ from mappings.build.units import Tracker, map_all, split_by_document, track, uni
 from mappings.records.schema import RecordError
 from mappings.records.files import load_records
 from mappings.records.sources import load_catalog
-from mappings.build.validate import ShaclViolation, validate_graph, validate_part
+from mappings.build.validate import ShaclViolation, validate_graph, validate_parts
 from mappings.records.verify import check_all
 
 PART_BYTES = 400 << 20  # mapped N-Quads past this size are validated in parts (pyshacl-turbo copies its input)
@@ -180,7 +180,7 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         progress("loading the store")
         store, store_dir = load_store(config, mapped)
         progress("validating with SHACL")  # the new store is not served before the switch
-        violations = shacl_violations(config, mapped, store)
+        violations = shacl_violations(config, mapped, store, store_dir)
         os.replace(manifest, manifest_path(store_dir))
     if violations:
         del store  # closed before its directory goes
@@ -244,28 +244,33 @@ def load_store(config: ProjectConfig, mapped: Path) -> tuple[ox.Store, Path]:
     return store, store_dir
 
 
-def shacl_violations(config: ProjectConfig, mapped: Path, store: ox.Store) -> list[ShaclViolation]:
-    """The SHACL gate over the mapped quads (``mapped`` and ``store`` hold the same): the whole graph at
-    once, or, past PART_QUADS, in parts of about that many quads (validate.validate_part: each part's
-    nodes get the verdict of the whole graph), so that memory stays bounded."""
+def shacl_violations(config: ProjectConfig, mapped: Path, store: ox.Store, store_dir: Path) -> list[ShaclViolation]:
+    """The SHACL gate over the mapped quads (``mapped`` and ``store``, at ``store_dir``, hold the same): the
+    whole graph at once, or, past PART_BYTES, in parts of at most PART_FOCUS focus nodes or PART_QUADS quads
+    (validate.validate_part: each part's nodes get the verdict of the whole graph), validated in as many
+    processes as there are CPUs, so that memory stays bounded and every core works."""
     shapes = config.ontology_dir / "shapes.ttl"
     if mapped.stat().st_size < PART_BYTES:
         return validate_graph(mapped.read_text(encoding="utf-8"), store, shapes)
     ontology = ox.NamedNode(f"{config.base_iri}graph/ontology")
-    found: set[ShaclViolation] = set()
+    # The ontology's blank nodes cannot be named as SHACL focus nodes, so a part holding them validates
+    # every node it holds: the ontology is a part of its own (its neighbourhood is itself).
+    parts: list[set] = [{q.subject for q in store.quads_for_pattern(None, None, None, ontology)}]
     focus: set = set()
     size = 0
-    graphs = sorted(store.named_graphs(), key=str)
+    graphs = sorted((g for g in store.named_graphs() if g != ontology), key=str)
     for i, graph in enumerate(graphs):
         for q in store.quads_for_pattern(None, None, None, graph):
             focus.add(q.subject)
             size += 1
             if len(focus) >= PART_FOCUS:  # a graph naming nodes of every document (linkage) is cut too
-                found.update(validate_part(store, focus, shapes, ontology))
+                parts.append(focus)
                 focus, size = set(), 0
-        if size >= PART_QUADS or i == len(graphs) - 1:
-            found.update(validate_part(store, focus, shapes, ontology))
+        if focus and (size >= PART_QUADS or i == len(graphs) - 1):
+            parts.append(focus)
             focus, size = set(), 0
+    store.flush()  # the workers read what is on disk
+    found = set(validate_parts(store_dir, parts, shapes, ontology, os.cpu_count() or 1))
     return sorted(found, key=lambda v: (v.focus, v.shape, v.path))
 
 
