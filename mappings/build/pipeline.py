@@ -189,8 +189,8 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
     progress("materialising closures")
     with mapped_nquads(config) as scratch:
         report = BuildReport(records=n_records, inferred=close(store, config.base_iri, scratch.parent))
-    progress("merging the graphs into the default graph")
-    report.default_triples = merge.write_merge(store)
+        progress("merging the graphs into the default graph")
+        report.default_triples = merge.write_merge(store, scratch.parent)
     add_statistics(report, store, config.base_iri)
     store.flush()
     return store_dir, report
@@ -258,20 +258,45 @@ def shacl_violations(config: ProjectConfig, mapped: Path, store: ox.Store, store
     parts: list[set] = [{q.subject for q in store.quads_for_pattern(None, None, None, ontology)}]
     focus: set = set()
     size = 0
-    graphs = sorted((g for g in store.named_graphs() if g != ontology), key=str)
-    for i, graph in enumerate(graphs):
-        for q in store.quads_for_pattern(None, None, None, graph):
-            focus.add(q.subject)
-            size += 1
+    graphs = [g for g in graph_subjects(store) if g[0] != ontology]
+    for i, (graph, subjects, quads) in enumerate(graphs):
+        for subject in subjects:
+            focus.add(subject)
             if len(focus) >= PART_FOCUS:  # a graph naming nodes of every document (linkage) is cut too
                 parts.append(focus)
                 focus, size = set(), 0
+        size += quads
         if focus and (size >= PART_QUADS or i == len(graphs) - 1):
             parts.append(focus)
             focus, size = set(), 0
     store.flush()  # the workers read what is on disk
     found = set(validate_parts(store_dir, parts, shapes, ontology, os.cpu_count() or 1))
     return sorted(found, key=lambda v: (v.focus, v.shape, v.path))
+
+
+def graph_subjects(store: ox.Store) -> list[tuple[ox.NamedNode, list, int]]:
+    """Each named graph (in IRI order), the subjects it is to validate, and its number of quads. A subject
+    stated in several graphs is validated once (its part reads all its graphs), with the graph that gives
+    its rdf:type, else the first: a document's element that the linkage graph also describes goes with
+    its document, and the linkage graph's part holds the link nodes alone."""
+    graphs = sorted(store.named_graphs(), key=str)
+    distinct = "SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s {p} ?o }} }}"
+    typed: dict = {}
+    for graph in graphs:
+        for row in store.query(distinct.format(g=graph, p="a")):
+            typed.setdefault(row[0], graph)
+    taken: set = set()
+    out = []
+    for graph in graphs:
+        subjects = []
+        for row in store.query(distinct.format(g=graph, p="?p")):
+            s = row[0]
+            if typed.get(s, graph) == graph and s not in taken:
+                taken.add(s)
+                subjects.append(s)
+        count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        out.append((graph, subjects, int(next(iter(count))[0].value)))
+    return out
 
 
 def _reject(store_dir: Path, violations: list[ShaclViolation], origin: dict) -> None:

@@ -138,28 +138,60 @@ def validate_part(store: ox.Store, focus: set, shapes_path: Path, ontology: ox.N
                   skip_graphs: frozenset = frozenset()) -> list[ShaclViolation]:
     """The violations of the nodes ``focus`` (whole-graph verdicts), from a part cut out of ``store``'s
     named graphs (``skip_graphs``: graphs the gate does not see, e.g. materialised closures)."""
-    quads: set[ox.Quad] = set(store.quads_for_pattern(None, None, None, ontology))
+    text, reached = neighbourhood(store, focus, ontology, skip_graphs)
+    part = ox.Store()
+    part.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+    keep = {n.value for n in focus}
+    # Naming the focus nodes costs pyshacl-turbo more a node than validating every node does; it pays
+    # only where the part's nodes further out (their violations dropped) outnumber its own, as in a
+    # part of link nodes, which reach into many documents. Blank nodes have no name to pass.
+    named = (sorted(keep) if len(reached) > 2 * len(focus)
+             and not any(isinstance(n, ox.BlankNode) for n in focus) else None)
+    return [v for v in validate_graph(text.decode("utf-8"), part, shapes_path, named) if v.focus in keep]
+
+
+NEIGHBOURS_BATCH = 5_000  # nodes named in one query (VALUES)
+
+
+def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode,
+                  skip_graphs: frozenset = frozenset()) -> tuple[bytes, set]:
+    """The ontology's triples and every triple of every node within HOPS steps of ``focus`` (in the named
+    graphs but ``skip_graphs``), as N-Triples, and the nodes reached. The engine writes the triples:
+    reading them as Python objects was most of a part's time."""
+    chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ontology)]
     seen, frontier = set(focus), set(focus)
     for hop in range(HOPS + 1):
-        reached = set()
-        for node in frontier:
-            for q in _description(store, node, skip_graphs):
-                quads.add(q)
-                if hop < HOPS and not isinstance(q.object, ox.Literal):
-                    reached.add(q.object)
+        frontier -= skip_graphs
+        reached: set = set()
+        named = sorted((n for n in frontier if isinstance(n, ox.NamedNode)), key=str)
+        for i in range(0, len(named), NEIGHBOURS_BATCH):
+            values = " ".join(map(str, named[i:i + NEIGHBOURS_BATCH]))
+            chunks.append(store.query(_DESCRIBE.format(values=values, graphs=_graphs_filter(skip_graphs)))
+                          .serialize(format=ox.RdfFormat.N_TRIPLES))
             if hop < HOPS:
-                reached.update(q.subject for q in store.quads_for_pattern(None, PRIMARY_TOPIC, node, None)
+                reached.update(row[0] for row in store.query(
+                    _STEPS.format(values=values, graphs=_graphs_filter(skip_graphs))))
+        blank = [n for n in frontier if isinstance(n, ox.BlankNode)]  # no name to put in a query
+        if blank:
+            quads = [q for n in blank for q in _description(store, n, skip_graphs)]
+            chunks.append(ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                                       format=ox.RdfFormat.N_TRIPLES))
+            if hop < HOPS:
+                reached.update(q.object for q in quads if not isinstance(q.object, ox.Literal))
+                reached.update(q.subject for n in blank for q in store.quads_for_pattern(None, PRIMARY_TOPIC, n, None)
                                if q.graph_name not in skip_graphs)
         frontier = reached - seen
         seen |= reached
-    part = ox.Store()
-    part.extend(quads)
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    keep = {n.value for n in focus}
-    # Only the part's own nodes as SHACL focus nodes: the nodes further out lack triples, and reporting
-    # their (dropped) violations was most of a part's time at N=1,741. Blank nodes have no name to pass.
-    named = None if any(isinstance(n, ox.BlankNode) for n in focus) else sorted(keep)
-    return [v for v in validate_graph(text, part, shapes_path, named) if v.focus in keep]
+    return b"".join(chunks), seen
+
+
+_DESCRIBE = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {graphs} }}"
+_STEPS = ("SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} {{ GRAPH ?g {{ ?s ?p ?n }} FILTER(!isLiteral(?n)) }} "
+          "UNION {{ GRAPH ?g {{ ?n " + str(PRIMARY_TOPIC) + " ?s }} }} {graphs} }}")
+
+
+def _graphs_filter(skip_graphs: frozenset) -> str:
+    return f"FILTER(?g NOT IN ({', '.join(sorted(map(str, skip_graphs)))}))" if skip_graphs else ""
 
 
 def validate_parts(store_dir: Path, parts: list[set], shapes_path: Path, ontology: ox.NamedNode,
