@@ -11,10 +11,10 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph
-from mappings.build import jsonld, merge
+from mappings.build import jsonld
 
 # Dump file name → pyoxigraph format; the dataset formats hold the named graphs, Turtle the default
 # graph (their merge: each triple once).
@@ -46,10 +46,27 @@ def _dump_files(store: ox.Store, dumps_dir: Path, ontology_dir: Path) -> Iterato
         elif fmt == ox.RdfFormat.N_QUADS:
             _write_stable_nquads(store, path)  # identical bytes for identical data
         elif fmt.supports_datasets:
-            ox.serialize(merge.named_quads(store), output=str(path), format=fmt)
+            _write_named_graphs(store, path, fmt)
         else:
             store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph())
         yield path
+
+
+def _write_named_graphs(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    """The named graphs (not the merge) as N-Quads or TriG, each graph written by the engine (read as
+    Python quads, the dumps took longer than the build): N-Triples lines with the graph name put before
+    their final " ." (a literal's line break is escaped, so each " .\n" ends a line), or a Turtle block."""
+    with path.open("wb") as out:
+        for graph in sorted(store.named_graphs(), key=str):
+            if fmt == ox.RdfFormat.N_QUADS:
+                triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                out.write(triples.replace(b" .\n", f" {graph} .\n".encode()))
+            elif fmt == ox.RdfFormat.TRIG:
+                out.write(f"{graph} {{\n".encode())
+                store.dump(out, format=ox.RdfFormat.TURTLE, from_graph=graph)
+                out.write(b"}\n")
+            else:
+                raise ValueError(f"not a dataset format of the dumps: {fmt}")
 
 
 def _write_graph_files(store: ox.Store, nquads: Path, base_iri: str) -> None:
@@ -96,10 +113,16 @@ def _write_stable_nquads(store: ox.Store, path: Path) -> None:
     file. ``LC_ALL=C sort`` orders the bytes as Python would, in bounded memory (spilling to disk).
     """
     unsorted, kept = path.with_name(path.name + ".unsorted"), path.with_name(path.name + ".kept")
-    ox.serialize(merge.named_quads(store), output=str(unsorted), format=ox.RdfFormat.N_QUADS)
+    _write_named_graphs(store, unsorted, ox.RdfFormat.N_QUADS)
+    blank: list[bytes] = []  # few: read off the dump, not found by another scan of the store
     with unsorted.open("rb") as lines, kept.open("wb") as out:
-        out.writelines(line for line in lines if not _holds_blank_node(line))
-        out.writelines(_canonical_blank_quads(store))
+        for line in lines:
+            if _holds_blank_node(line):
+                blank.append(line)
+            else:
+                out.write(line)
+        out.writelines(_canonical_blank_quads(
+            ox.parse(b"".join(blank), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False)))
     unsorted.unlink()
     subprocess.run(["sort", "-S", "256M", "-T", str(path.parent), "-o", str(path), str(kept)],
                    env={**os.environ, "LC_ALL": "C"}, check=True)
@@ -111,7 +134,7 @@ def _holds_blank_node(line: bytes) -> bool:
                                  for t in (q.subject, q.object))
 
 
-def _canonical_blank_quads(store: ox.Store) -> Iterator[bytes]:
+def _canonical_blank_quads(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
     """The quads holding blank nodes as N-Quads lines, labelled canonically: every term other than a
     blank node is carried as its exact N-Triples text, the graph name rides with the predicate, so
     nothing else is rewritten."""
@@ -120,13 +143,12 @@ def _canonical_blank_quads(store: ox.Store) -> Iterator[bytes]:
 
     blank = Graph()
     # (graph names are never blank here: every graph is {base}graph/…; the default graph, the merge, is
-    # no part of the dump); the scan runs in the store
-    for subject, predicate, obj, graph_name in store.query(
-            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }"):
-        graph = f" {graph_name}"
+    # no part of the dump)
+    for q in quads:
+        graph = f" {q.graph_name}"
         blank.add(tuple(BNode(t.value) if isinstance(t, ox.BlankNode) else Literal(text)
-                        for t, text in ((subject, str(subject)), (None, f"{predicate}{graph}"),
-                                        (obj, str(obj)))))
+                        for t, text in ((q.subject, str(q.subject)), (None, f"{q.predicate}{graph}"),
+                                        (q.object, str(q.object)))))
     for s, pg, o in to_canonical_graph(blank):
         predicate, _, graph = str(pg).partition(" ")
         term = lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)  # noqa: E731

@@ -30,6 +30,7 @@ CONTEXT_PATH = "ns/context/v1.jsonld"  # under the base IRI, where the service s
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PROFILES = ("expanded", "compacted", "flattened")
+GEN_DELIMS = ":/?#[]@"
 
 Node = dict[str, Any]
 
@@ -47,18 +48,22 @@ class Shaper:
     """Turns pyoxigraph triples/quads into JSON-LD of one profile, referencing the context by IRI."""
 
     def __init__(self, context: dict[str, str], context_ref: str | dict[str, str]) -> None:
-        # a term can prefix a compact IRI when its IRI ends in a gen-delim (JSON-LD 1.1 §4.4)
-        self.prefixes = [(term, iri) for term, iri in context.items()
-                         if isinstance(iri, str) and iri[-1:] in ":/?#[]@"]
+        # a term can prefix a compact IRI when its IRI ends in a gen-delim (JSON-LD 1.1 §4.4); the
+        # terms are indexed by that IRI, so an IRI is compacted by a look-up at each of its gen-delims
+        self.prefixes: dict[str, list[str]] = {}
+        for term, iri in context.items():
+            if isinstance(iri, str) and iri[-1:] in GEN_DELIMS:
+                self.prefixes.setdefault(iri, []).append(term)
         self.context_ref = context_ref  # the value of "@context": the context's IRI, or its definitions
 
     def compact_iri(self, iri: str) -> str:
         best = None
-        for term, ns in self.prefixes:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                candidate = f"{term}:{iri[len(ns):]}"
-                if best is None or (len(candidate), candidate) < (len(best), best):
-                    best = candidate
+        for end, char in enumerate(iri[:-1], 1):
+            if char in GEN_DELIMS and (terms := self.prefixes.get(iri[:end])):
+                for term in terms:
+                    candidate = f"{term}:{iri[end:]}"
+                    if best is None or (len(candidate), candidate) < (len(best), best):
+                        best = candidate
         return best or iri
 
     # --- one node ---------------------------------------------------------------------------
