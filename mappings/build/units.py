@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from rdflib import Literal, URIRef
-from rdflib.plugins.serializers.nquads import _nq_row
 from mappings.mapping.candidates import map_candidates
-from mappings.mapping.context import MappingContext
+from mappings.mapping.context import MappingContext, nquad_row
 from mappings.mapping.documents import map_cities, map_documents
 from mappings.mapping.events import map_events
 from mappings.mapping.indicators import map_indicators
@@ -89,6 +88,8 @@ class Tracker:
     def set_units(self, units: list[str]) -> None:
         self.units = units
         self.index = {name: i for i, name in enumerate(units)}
+        self.own_graphs = [self._own_graph(name) for name in units]
+        self.predicates: dict = {}  # their N-Quads terms (mappings.mapping.context.nquad_row)
 
     @contextmanager
     def unit(self, name: str) -> Iterator[None]:
@@ -100,7 +101,9 @@ class Tracker:
 
     def own_graph(self, unit: int) -> str:
         """The N-Quads graph term of a document unit's own graph (the shared units own none)."""
-        name = self.units[unit]
+        return self.own_graphs[unit]
+
+    def _own_graph(self, name: str) -> str:
         return "" if name in (REFERENCE, LINKAGE) else f"<{self.base}graph/{name}>"
 
     def defined_before(self, key: str) -> bool:
@@ -184,8 +187,8 @@ class _TrackedGraph:
     def add(self, triple: tuple) -> "_TrackedGraph":
         self.inner.add(triple)
         t = self.tracker
-        if t.current is not None and self.term != t.own_graph(t.current):
-            t.contributions.setdefault(t.current, set()).add((self.term, _nq_row(triple, self.identifier)))
+        if t.current is not None and self.term != t.own_graphs[t.current]:
+            t.contributions.setdefault(t.current, set()).add((self.term, nquad_row(triple, self.term, t.predicates)))
         return self
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import TextIO
 from urllib.parse import quote
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
-from rdflib.plugins.serializers.nquads import _nq_row
+from rdflib.plugins.serializers.nt import _quoteLiteral
 from mappings.records.normalize import clean_label
 from mappings.vocabulary import MPLAN, OA, PREFIXES, QB, RFC5147
 from mappings.records.schema import RecordError, parse_lines
@@ -74,22 +75,38 @@ class NQuadsSink:
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self.predicates: dict[URIRef, str] = {}  # a few hundred predicates, each written millions of times
 
     def bind(self, prefix: str, namespace: Namespace) -> None:
         """N-Quads has no prefixes."""
 
     def graph(self, identifier: URIRef) -> _SinkGraph:
-        return _SinkGraph(self.out, identifier)
+        return _SinkGraph(self, identifier.n3())
 
 
 @dataclass(frozen=True)
 class _SinkGraph:
-    out: TextIO
-    identifier: URIRef
+    sink: NQuadsSink
+    term: str  # the graph's N-Quads term
 
     def add(self, triple: tuple) -> _SinkGraph:
-        self.out.write(_nq_row(triple, self.identifier))
+        self.sink.out.write(nquad_row(triple, self.term, self.sink.predicates))
         return self
+
+
+def nquad_row(triple: tuple, graph_term: str, predicates: dict[URIRef, str]) -> str:
+    """rdflib's N-Quads row of ``triple`` (as its serializer writes it: terms checked by ``n3``), the
+    predicates' terms remembered in ``predicates``: mapping writes millions of rows."""
+    s, p, o = triple
+    written = predicates.get(p)
+    if written is None:
+        written = predicates[p] = p.n3()
+    return f"{s.n3()} {written} {_quoteLiteral(o) if isinstance(o, Literal) else o.n3()} {graph_term} .\n"
+
+
+@lru_cache(maxsize=1 << 16)  # the same ids and document names recur in most IRIs
+def _slug(part: str) -> str:
+    return quote(part, safe="-_.~")
 
 
 @dataclass
@@ -115,7 +132,7 @@ class MappingContext:
     # --- IRIs ---------------------------------------------------------------
     def iri(self, *parts: str) -> URIRef:
         """``{base}id/part/part``; parts are slugs or codes, quoted to be safe."""
-        return URIRef(self.base + "id/" + "/".join(quote(p, safe="-_.~") for p in parts))
+        return URIRef(self.base + "id/" + "/".join(map(_slug, parts)))
 
     def graph_iri(self, name: str) -> URIRef:
         return URIRef(self.base + "graph/" + name)
