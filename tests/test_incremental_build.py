@@ -16,6 +16,7 @@ import pytest
 from bench.buildchild import edit_one_value
 from bench.synthetic import generate
 from mappings.build.pipeline import BuildError, build, map_records
+from mappings.vocabulary import MPLAN
 from mappings.build.validate import validate_graph, validate_part, validate_parts
 from mappings.config import ProjectConfig
 
@@ -159,3 +160,30 @@ def test_validating_in_parts_gives_the_whole_graph_verdicts(tmp_path):
     assert in_parts == whole
     # the same parts in two worker processes reading the store read-only
     assert verdicts(validate_parts(tmp_path / "store", parts, shapes, ontology, workers=2)) == whole
+
+
+def test_a_part_holds_what_its_nodes_are_reached_by_backwards(tmp_path):
+    """Regression (N=1,741: the reference graph cut into parts, its instants refused as lacking their
+    calendar months): a part whose nodes' sh:inversePath neighbours (a month time:inside an instant, a
+    parent dct:hasPart an element) went to other parts still gives the whole graph's verdict."""
+    from io import StringIO
+    from mappings.mapping.context import NQuadsSink
+
+    out = StringIO()
+    map_records(ProjectConfig.at(ROOT), NQuadsSink(out))
+    store = ox.Store(str(tmp_path / "store"))
+    store.load(out.getvalue().encode(), format=ox.RdfFormat.N_QUADS)
+    time, dct = "http://www.w3.org/2006/time#", "http://purl.org/dc/terms/"
+    instant = next(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(time + "inXSDgYearMonth"), None))
+    element = next(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(MPLAN) + "parent"), None))
+    shapes, ontology = ROOT / "ontology" / "shapes.ttl", ox.NamedNode("https://plankg.org/graph/ontology")
+    assert validate_part(store, {instant, element}, shapes, ontology) == []
+    # the same nodes with their month's and their parent's triples gone are refused: the check can fail
+    month = next(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(time + "inside"), instant))
+    parent = next(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(dct + "hasPart"), element))
+    for quad in [*store.quads_for_pattern(month, ox.NamedNode(time + "inside"), instant),
+                 *store.quads_for_pattern(parent, ox.NamedNode(dct + "hasPart"), element)]:
+        store.remove(quad)
+    messages = {v.message for v in validate_part(store, {instant, element}, shapes, ontology)}
+    assert any("time:inside exactly one calendar year or month" in m for m in messages), messages
+    assert len(messages) >= 2, messages

@@ -24,7 +24,7 @@ from mappings.build import merge, statistics
 from mappings.build.inference import RULES, rematerialise
 from mappings.build.manifest import Manifest, input_hashes, manifest_path, structure
 from mappings.build.units import Tracker, map_document, note_references, split_by_document, track
-from mappings.build.validate import reaching, validate_part
+from mappings.build.validate import inverse_steps, reaching, validate_part
 from mappings.config import ProjectConfig
 from mappings.mapping.context import MappingContext, NQuadsSink
 from mappings.records.files import RecordSet, load_records
@@ -90,8 +90,9 @@ def update(config: ProjectConfig, current: Path, changed: list[str], hashes: dic
     rematerialise(store, config.base_iri, mapped_subjects, delta)
     progress("validating the changed documents with SHACL")
     skip = frozenset(ox.NamedNode(f"{config.base_iri}graph/inferred/{r.name}") for r in RULES)
-    focus = {n for n in reaching(store, mapped_subjects, skip) if not isinstance(n, ox.Literal)}
-    violations = validate_part(store, focus, config.ontology_dir / "shapes.ttl",
+    shapes = config.ontology_dir / "shapes.ttl"
+    focus = {n for n in reaching(store, mapped_subjects, inverse_steps(shapes), skip) if not isinstance(n, ox.Literal)}
+    violations = validate_part(store, focus, shapes,
                                ox.NamedNode(f"{config.base_iri}graph/ontology"), skip)
     report = statistics.read_report(current)
     figures = statistics.adjust(report, delta, store, config.base_iri, record_change)

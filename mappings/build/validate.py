@@ -13,6 +13,7 @@ import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 import pyoxigraph as ox
 from pyshacl_turbo import validate as turbo_validate
@@ -126,19 +127,29 @@ def _violation(report: Graph, result) -> ShaclViolation:
 
 # --- validating a part of the graph ---------------------------------------------------------------
 # Every constraint of ontology/shapes.ttl reads at most HOPS steps from its focus node, each step forward
-# along a property or back along foaf:primaryTopic (a thing's description); so a part of the graph that
+# along a property or back along a predicate the shapes name in sh:inversePath; so a part of the graph that
 # holds, for each of its focus nodes, every triple of every node within HOPS such steps (and the ontology,
 # for the class hierarchy) gives those focus nodes the verdict of the whole graph. Nodes of the part
 # further out may lack triples: their violations are not kept.
 HOPS = 3
-PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
+
+
+@lru_cache(maxsize=4)
+def inverse_steps(shapes_path: Path) -> tuple[ox.NamedNode, ...]:
+    """The predicates the shapes follow backwards (``sh:inversePath``: a description's foaf:primaryTopic,
+    a parent's dct:hasPart, a calendar month's time:inside): a part holds those triples of its nodes
+    too, or a node whose subject went to another part would lack them (at N=1,741 the reference graph
+    is cut into parts, and its instants lost their calendar months)."""
+    shapes = Graph().parse(shapes_path, format="turtle")
+    return tuple(sorted({ox.NamedNode(str(p)) for p in shapes.objects(None, SH.inversePath)
+                         if isinstance(p, URIRef)}, key=str))
 
 
 def validate_part(store: ox.Store, focus: set, shapes_path: Path, ontology: ox.NamedNode,
                   skip_graphs: frozenset = frozenset()) -> list[ShaclViolation]:
     """The violations of the nodes ``focus`` (whole-graph verdicts), from a part cut out of ``store``'s
     named graphs (``skip_graphs``: graphs the gate does not see, e.g. materialised closures)."""
-    text, reached = neighbourhood(store, focus, ontology, skip_graphs)
+    text, reached = neighbourhood(store, focus, ontology, inverse_steps(shapes_path), skip_graphs)
     part = ox.Store()
     part.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
     keep = {n.value for n in focus}
@@ -153,11 +164,14 @@ def validate_part(store: ox.Store, focus: set, shapes_path: Path, ontology: ox.N
 NEIGHBOURS_BATCH = 5_000  # nodes named in one query (VALUES)
 
 
-def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode,
+def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode, inverse: tuple[ox.NamedNode, ...],
                   skip_graphs: frozenset = frozenset()) -> tuple[bytes, set]:
     """The ontology's triples and every triple of every node within HOPS steps of ``focus`` (in the named
-    graphs but ``skip_graphs``), as N-Triples, and the nodes reached. The engine writes the triples:
-    reading them as Python objects was most of a part's time."""
+    graphs but ``skip_graphs``), as N-Triples, and the nodes reached. A step goes from a node to the
+    objects of its triples and to the subjects of its ``inverse`` triples. The engine writes the
+    triples: reading them as Python objects was most of a part's time."""
+    steps = _STEPS.replace("{inverse}", "".join(
+        f" UNION {{{{ GRAPH ?g {{{{ ?n {p} ?s }}}} }}}}" for p in inverse))
     chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ontology)]
     seen, frontier = set(focus), set(focus)
     for hop in range(HOPS + 1):
@@ -170,7 +184,7 @@ def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode,
                           .serialize(format=ox.RdfFormat.N_TRIPLES))
             if hop < HOPS:
                 reached.update(row[0] for row in store.query(
-                    _STEPS.format(values=values, graphs=_graphs_filter(skip_graphs))))
+                    steps.format(values=values, graphs=_graphs_filter(skip_graphs))))
         blank = [n for n in frontier if isinstance(n, ox.BlankNode)]  # no name to put in a query
         if blank:
             quads = [q for n in blank for q in _description(store, n, skip_graphs)]
@@ -178,7 +192,7 @@ def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode,
                                        format=ox.RdfFormat.N_TRIPLES))
             if hop < HOPS:
                 reached.update(q.object for q in quads if not isinstance(q.object, ox.Literal))
-                reached.update(q.subject for n in blank for q in store.quads_for_pattern(None, PRIMARY_TOPIC, n, None)
+                reached.update(q.subject for n in blank for p in inverse for q in store.quads_for_pattern(None, p, n, None)
                                if q.graph_name not in skip_graphs)
         frontier = reached - seen
         seen |= reached
@@ -186,8 +200,8 @@ def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode,
 
 
 _DESCRIBE = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {graphs} }}"
-_STEPS = ("SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} {{ GRAPH ?g {{ ?s ?p ?n }} FILTER(!isLiteral(?n)) }} "
-          "UNION {{ GRAPH ?g {{ ?n " + str(PRIMARY_TOPIC) + " ?s }} }} {graphs} }}")
+_STEPS = ("SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} {{ GRAPH ?g {{ ?s ?p ?n }} FILTER(!isLiteral(?n)) }}"
+          "{inverse} {graphs} }}")
 
 
 def _graphs_filter(skip_graphs: frozenset) -> str:
@@ -221,8 +235,9 @@ def _validate_job(focus: list[tuple[bool, str]], shapes_path: Path, ontology: st
     return validate_part(_READ_ONLY[0], nodes, shapes_path, ox.NamedNode(ontology))
 
 
-def reaching(store: ox.Store, nodes: set, skip_graphs: frozenset = frozenset()) -> set:
-    """The nodes from which one of ``nodes`` is within HOPS steps (the steps of validate_part, reversed)."""
+def reaching(store: ox.Store, nodes: set, inverse: tuple[ox.NamedNode, ...],
+             skip_graphs: frozenset = frozenset()) -> set:
+    """The nodes from which one of ``nodes`` is within HOPS steps (the steps of ``neighbourhood``, reversed)."""
     seen, frontier = set(nodes), set(nodes)
     for _ in range(HOPS):
         reached = set()
@@ -230,7 +245,8 @@ def reaching(store: ox.Store, nodes: set, skip_graphs: frozenset = frozenset()) 
             reached.update(q.subject for q in store.quads_for_pattern(None, None, node, None)
                            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs)
             if not isinstance(node, ox.Literal):
-                reached.update(q.object for q in store.quads_for_pattern(node, PRIMARY_TOPIC, None, None))
+                reached.update(q.object for p in inverse for q in store.quads_for_pattern(node, p, None, None)
+                               if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs)
         frontier = reached - seen
         seen |= reached
     return seen
