@@ -1,4 +1,4 @@
-"""One build in a child process, so that its peak RSS is its own (``os.wait4`` in bench.run).
+"""One build in a child process, so that its peak RSS is its own (``os.wait4`` in bench.child).
 
     python -m bench.buildchild full CORPUS ONTOLOGY OUT.json          # mappings.build.pipeline.build, unchanged
     python -m bench.buildchild query-store CORPUS ONTOLOGY OUT.json   # map → load → materialise only

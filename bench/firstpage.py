@@ -4,7 +4,7 @@
         [--repeats 5] [--budget 5] [--write-benchmarks BENCHMARKS.md]
 
 A script, never a test. For each ``queries/*.rq`` (its header example, ids of the real documents
-replaced by synthetic municipality 0's as in ``bench.run``) it requests the first page
+replaced by synthetic municipality 0's as in ``bench.named_cases``) it requests the first page
 (``GET /queries/<name>?…``, the default page size) from ``python -m kgservice serve
 --no-answer-cache`` after two warm-ups, so every request runs the query; and runs the same page's
 text in-process on a read-only pyoxigraph store (*raw*: the engine alone). Prints the table, writes
@@ -22,8 +22,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from bench import run
-from bench.run import ROOT, http_latency, log, named_cases, note_load, machine, pct, plankg_server, LOADAVG
+from bench import servers
+from bench.child import LOADAVG, ROOT, log, machine, note_load
+from bench.latency import http_latency, pct
+from bench.named_cases import named_cases
+from bench.servers import plankg_server
 
 TARGET_MS = 200.0
 START, END = "<!-- first-page:start -->", "<!-- first-page:end -->"
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     from kgservice.named_queries.paging import DEFAULT_PAGE_SIZE, Window
 
     work = args.work.resolve()
-    run.QUERY_TIMEOUT_S = args.timeout  # plankg_server passes it to the service
+    servers.QUERY_TIMEOUT_S = args.timeout  # plankg_server passes it to the service
     manifest = json.loads((work / f"n{args.n}" / "synthetic.json").read_text())
     cases = [c for c in named_cases(manifest) if not args.only or c.name in args.only.split(",")]
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from bench.buildchild import edit_one_value
-from bench.synthetic import generate
+from bench.synthetic.corpus import generate
 from mappings.build.pipeline import BuildError, build, map_records
 from mappings.vocabulary import MPLAN
 from mappings.build.validate import validate_graph, validate_part, validate_parts

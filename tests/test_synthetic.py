@@ -7,7 +7,8 @@ from mappings.config import ProjectConfig
 from mappings.build.pipeline import map_records
 from mappings.records.files import load_records
 from mappings.records.sources import load_catalog, verify_city_code
-from bench.synthetic import generate, municipalities
+from bench.synthetic.cities import municipalities
+from bench.synthetic.corpus import generate
 from mappings.records.verify import check_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,13 +83,13 @@ def test_record_ids_that_mint_global_iris_are_unique_across_municipalities(tmp_p
 def test_the_manifest_names_the_generator_version(corpus):
     import json
 
-    from bench.synthetic import generator_fingerprint
+    from bench.synthetic.corpus import generator_fingerprint
 
     assert json.loads((corpus / "synthetic.json").read_text())["generator"] == generator_fingerprint()
 
 
 def test_the_manifest_examples_name_generated_records(corpus):
-    """The stand-ins of the named queries' real examples (bench.run.REAL_TO_SYNTHETIC) are all set and
+    """The stand-ins of the named queries' real examples (bench.named_cases.REAL_TO_SYNTHETIC) are all set and
     name records of municipality 0; that each answers its query is checked by the benchmark's corpora."""
     import json
 
@@ -105,13 +106,14 @@ def test_the_manifest_examples_name_generated_records(corpus):
 
 def test_every_named_query_answers_rows_on_the_corpus_with_its_stand_ins(tmp_path):
     """The benchmark times questions with answers: each named query, its real example replaced by the
-    manifest's stand-in (bench.run.named_cases), answers rows on the benchmark's N=10 corpus, and the
+    manifest's stand-in (bench.named_cases.named_cases), answers rows on the benchmark's N=10 corpus, and the
     plain-SPARQL form sent to the peer servers (parameters as VALUES) answers the same rows."""
     import json
 
     import pyoxigraph as ox
 
-    from bench.run import SEED, named_cases
+    from bench.builds import SEED
+    from bench.named_cases import named_cases
     from kgservice.engine.reader import term as _term
     from mappings.build.inference import materialise
 
