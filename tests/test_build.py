@@ -14,7 +14,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 from mappings.config import ProjectConfig
 from mappings.build.pipeline import map_records, validate
-from mappings.mapping.context import NQuadsSink, canonical_decimal
+from mappings.mapping.context import canonical_decimal
+from mappings.mapping.nquads import NQuadsSink
 from mappings.vocabulary import MPLAN
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -132,7 +132,7 @@ def test_validating_in_parts_gives_the_whole_graph_verdicts(tmp_path):
     """Each named graph's subjects validated on a part cut out of the store: together the same violations
     as the whole graph, on the real graph broken in three ways."""
     from io import StringIO
-    from mappings.mapping.context import NQuadsSink
+    from mappings.mapping.nquads import NQuadsSink
 
     out = StringIO()
     map_records(ProjectConfig.at(ROOT), NQuadsSink(out))
@@ -167,7 +167,7 @@ def test_a_part_holds_what_its_nodes_are_reached_by_backwards(tmp_path):
     calendar months): a part whose nodes' sh:inversePath neighbours (a month time:inside an instant, a
     parent dct:hasPart an element) went to other parts still gives the whole graph's verdict."""
     from io import StringIO
-    from mappings.mapping.context import NQuadsSink
+    from mappings.mapping.nquads import NQuadsSink
 
     out = StringIO()
     map_records(ProjectConfig.at(ROOT), NQuadsSink(out))

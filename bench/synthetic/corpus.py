@@ -15,6 +15,7 @@ from bench.synthetic.municipality import Municipality
 
 # the reference tables every corpus shares (units and subgroups of the cubes)
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference"
+REFERENCE_TABLES = ("units.yaml", "breakdowns.yaml")  # copied into every corpus as they are
 
 
 def _dump(data: Any) -> str:
@@ -44,10 +45,11 @@ def policy_areas(cities: list[City], seed: int) -> dict[str, Any]:
 
 def generator_fingerprint() -> str:
     """SHA-256 of what decides a corpus's bytes besides (n, seed): every module of this package (in the
-    order of their names, so that a change to any of them counts) and the real policy areas.
+    order of their names, so that a change to any of them counts), the real policy areas and the
+    reference tables copied into every corpus.
     Recorded in synthetic.json, so that a corpus written by an older generator is known to be stale."""
     digest = hashlib.sha256()
-    for path in (*sorted(Path(__file__).parent.glob("*.py")), AREAS_FILE):
+    for path in (*sorted(Path(__file__).parent.glob("*.py")), AREAS_FILE, *(REFERENCE / t for t in REFERENCE_TABLES)):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -89,7 +91,7 @@ def generate(n: int, seed: int, out: Path) -> dict[str, Any]:
         + _dump([{"code": c.code, "name": c.name, "name_en": c.name_en, "prefecture": c.prefecture, "kind": c.kind}
                  for c in cities]), encoding="utf-8")
     # the unit and subgroup tables are reference data of the cubes, the same for every corpus
-    for table in ("units.yaml", "breakdowns.yaml"):
+    for table in REFERENCE_TABLES:
         shutil.copyfile(REFERENCE / table, out / "data" / "reference" / table)
     (out / "data" / "linkage").mkdir(exist_ok=True)
     if links:

@@ -26,7 +26,8 @@ from mappings.build.manifest import Manifest, input_hashes, manifest_path, struc
 from mappings.build.units import Tracker, map_document, note_references, split_by_document, track
 from mappings.build.validate import inverse_steps, reaching, validate_part
 from mappings.config import ProjectConfig
-from mappings.mapping.context import MappingContext, NQuadsSink
+from mappings.mapping.context import MappingContext
+from mappings.mapping.nquads import NQuadsSink
 from mappings.records.files import RecordSet, load_records
 from mappings.records.schema import RecordError
 from mappings.records.sources import load_catalog

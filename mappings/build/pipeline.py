@@ -29,7 +29,8 @@ from mappings.build.incremental import FullBuildNeeded, changed_documents, disca
 from mappings.build.manifest import input_hashes, manifest_path, write as write_manifest
 from mappings.build.statistics import add_statistics, read_report, report_path
 from mappings.config import ProjectConfig
-from mappings.mapping.context import MappingContext, NQuadsSink
+from mappings.mapping.context import MappingContext
+from mappings.mapping.nquads import NQuadsSink
 from mappings.build.inference import materialise
 from mappings.build.units import Tracker, map_all, split_by_document, track, unit_order
 from mappings.records.schema import RecordError

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Iterator
 from rdflib import Literal, URIRef
 from mappings.mapping.candidates import map_candidates
-from mappings.mapping.context import MappingContext, nquad_row
+from mappings.mapping.context import MappingContext
+from mappings.mapping.nquads import nquad_row
 from mappings.mapping.documents import map_cities, map_documents
 from mappings.mapping.events import map_events
 from mappings.mapping.indicators import map_indicators

@@ -11,11 +11,10 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import TextIO
 from urllib.parse import quote
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
-from rdflib.plugins.serializers.nt import _quoteLiteral
+from mappings.mapping.nquads import NQuadsSink, SinkGraph
 from mappings.records.normalize import clean_label
 from mappings.vocabulary import MPLAN, OA, PREFIXES, QB, RFC5147
 from mappings.records.schema import RecordError, parse_lines
@@ -68,42 +67,6 @@ def en(text: str) -> Literal:
     return Literal(text.strip(), lang="en")
 
 
-class NQuadsSink:
-    """A write-only stand-in for the Dataset: every triple added to one of its graphs is written
-    to ``out`` at once as an N-Quads line (rdflib's own line format), so that mapping does not hold
-    the graph in memory. Duplicates are written as they come; loading the lines folds them."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.predicates: dict[URIRef, str] = {}  # a few hundred predicates, each written millions of times
-
-    def bind(self, prefix: str, namespace: Namespace) -> None:
-        """N-Quads has no prefixes."""
-
-    def graph(self, identifier: URIRef) -> _SinkGraph:
-        return _SinkGraph(self, identifier.n3())
-
-
-@dataclass(frozen=True)
-class _SinkGraph:
-    sink: NQuadsSink
-    term: str  # the graph's N-Quads term
-
-    def add(self, triple: tuple) -> _SinkGraph:
-        self.sink.out.write(nquad_row(triple, self.term, self.sink.predicates))
-        return self
-
-
-def nquad_row(triple: tuple, graph_term: str, predicates: dict[URIRef, str]) -> str:
-    """rdflib's N-Quads row of ``triple`` (as its serializer writes it: terms checked by ``n3``), the
-    predicates' terms remembered in ``predicates``: mapping writes millions of rows."""
-    s, p, o = triple
-    written = predicates.get(p)
-    if written is None:
-        written = predicates[p] = p.n3()
-    return f"{s.n3()} {written} {_quoteLiteral(o) if isinstance(o, Literal) else o.n3()} {graph_term} .\n"
-
-
 @lru_cache(maxsize=1 << 16)  # the same ids and document names recur in most IRIs
 def _slug(part: str) -> str:
     return quote(part, safe="-_.~")
@@ -137,7 +100,7 @@ class MappingContext:
     def graph_iri(self, name: str) -> URIRef:
         return URIRef(self.base + "graph/" + name)
 
-    def graph(self, name: str) -> Graph | _SinkGraph:
+    def graph(self, name: str) -> Graph | SinkGraph:
         return self.dataset.graph(self.graph_iri(name))
 
     def city(self, code: str) -> URIRef:
