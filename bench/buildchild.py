@@ -123,12 +123,18 @@ def main(argv: list[str]) -> int:
         marks.append((STAGES.get(step, step), time.monotonic()))
         print(f"{marks[-1][1] - started:9.1f} s  {step}", flush=True)
 
-    info = MODES[mode](config, mark)
+    try:
+        info = MODES[mode](config, mark)
+    except Exception as exc:  # a refused build still reports the stages it went through, and why
+        info = {"failed": " ".join(str(exc).split())[:300]}  # the message on one line, its start
     ended = time.monotonic()
     ends = [t for _, t in marks[1:]] + [ended]
     stages = {name: end - t for (name, t), end in zip(marks, ends)}
-    info.update(mode=mode, seconds=ended - started, stages=stages, store=str(config.store_path))
+    info.update(mode=info.get("mode", mode), seconds=ended - started, stages=stages, store=str(config.store_path))
     out.write_text(json.dumps(info, indent=2))
+    if "failed" in info:
+        print(f"failed: {info['failed']}", file=sys.stderr)
+        return 1
     return 0
 
 

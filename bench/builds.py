@@ -142,6 +142,9 @@ def write_incremental_section(runs: list[dict], path: Path, notes: tuple[str, ..
             why = "killed at the deadline" if b.get("killed") else (b.get("error") or "not run").strip()
             return f"| {n} | {mode} | – | – | {b.get('peak_rss_mib', 0):,.0f} | – | {why[-300:]} |"
         stages = ", ".join(f"{k} {v:.1f}" for k, v in b["stages"].items())
+        if b.get("failed"):
+            return (f"| {n} | {mode} | – | {b['seconds']:,.1f} | {b.get('peak_rss_mib', 0):,.0f} | "
+                    f"failed: {b['failed']} | {stages} |")
         switched = b.get("switched_s", 0.0)
         memory = mode != "full" or b["peak_rss_mib"] <= 8192
         verdict = "met" if switched <= target and memory else "missed"
