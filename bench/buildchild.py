@@ -100,7 +100,7 @@ def query_store(config: ProjectConfig, progress: Callable[[str], None]) -> dict:
         progress("loading the store")
         store, store_dir = b.load_store(config, mapped)
     progress("materialising closures")
-    b.close(store, config.base_iri)
+    b.close(store, config.base_iri, progress=progress)
     progress("merging the graphs into the default graph")  # as the build: queries read the merge, not the union
     merge.write_merge(store)
     triples = len(store)
@@ -120,7 +120,8 @@ def main(argv: list[str]) -> int:
     marks: list[tuple[str, float]] = []
     started = time.monotonic()
     def mark(step: str) -> None:  # printed as it comes too: a run stopped part-way still shows its stages
-        marks.append((STAGES.get(step, step), time.monotonic()))
+        stage = step.split(": ")[0]  # "materialising closures: serves-whole" is a step of materialise
+        marks.append((STAGES.get(stage, stage), time.monotonic()))
         print(f"{marks[-1][1] - started:9.1f} s  {step}", flush=True)
 
     try:
@@ -129,7 +130,9 @@ def main(argv: list[str]) -> int:
         info = {"failed": " ".join(str(exc).split())[:300]}  # the message on one line, its start
     ended = time.monotonic()
     ends = [t for _, t in marks[1:]] + [ended]
-    stages = {name: end - t for (name, t), end in zip(marks, ends)}
+    stages: dict[str, float] = {}
+    for (name, t), end in zip(marks, ends):
+        stages[name] = stages.get(name, 0.0) + end - t
     info.update(mode=info.get("mode", mode), seconds=ended - started, stages=stages, store=str(config.store_path))
     out.write_text(json.dumps(info, indent=2))
     if "failed" in info:

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
+from typing import Callable
 import pyoxigraph as ox
 from mappings.build.merge import MergedDelta
 from mappings.vocabulary import MPLAN, sparql_prefixes
@@ -48,16 +49,18 @@ RULES = (
 )
 
 
-def materialise(store: ox.Store, base_iri: str, scratch: Path | None = None) -> dict[str, int]:
+def materialise(store: ox.Store, base_iri: str, scratch: Path | None = None,
+                progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
     """Apply RULES in order; returns the number of new triples per rule graph. Each rule's triples stream
     through an N-Triples file in ``scratch`` (default: a temporary folder), not through Python objects
-    (millions of triples at N=1,741, GiBs as objects)."""
+    (millions of triples at N=1,741, GiBs as objects). ``progress`` hears each rule as it starts."""
     if scratch is None:
         with tempfile.TemporaryDirectory() as tmp:
-            return materialise(store, base_iri, Path(tmp))
+            return materialise(store, base_iri, Path(tmp), progress)
     counts: dict[str, int] = {}
     rule_class = ox.NamedNode(MPLAN + "InferredGraph")
     for rule in RULES:
+        progress(f"materialising closures: {rule.name}")
         graph = ox.NamedNode(f"{base_iri}graph/inferred/{rule.name}")
         new = scratch / f"{rule.name}.nt"
         ox.serialize(store.query(PREFIXES + _only_new(rule.construct), use_default_graph_as_union=True),

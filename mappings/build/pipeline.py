@@ -189,7 +189,7 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         _reject(store_dir, violations, origin)
     progress("materialising closures")
     with mapped_nquads(config) as scratch:
-        report = BuildReport(records=n_records, inferred=close(store, config.base_iri, scratch.parent))
+        report = BuildReport(records=n_records, inferred=close(store, config.base_iri, scratch.parent, progress))
         progress("merging the graphs into the default graph")
         report.default_triples = merge.write_merge(store, scratch.parent)
     add_statistics(report, store, config.base_iri)
@@ -307,9 +307,11 @@ def _reject(store_dir: Path, violations: list[ShaclViolation], origin: dict) -> 
     raise BuildError(f"{len(violations)} SHACL violation(s):\n{shown}")
 
 
-def close(store: ox.Store, base_iri: str, scratch: Path | None = None) -> dict[str, int]:
+def close(store: ox.Store, base_iri: str, scratch: Path | None = None,
+          progress: Progress = lambda _: None) -> dict[str, int]:
     """The closures materialised (new triples per rule), then the store compacted for reading."""
-    inferred = materialise(store, base_iri, scratch)
+    inferred = materialise(store, base_iri, scratch, progress)
+    progress("materialising closures: compacting the store")
     store.optimize()
     return inferred
 
