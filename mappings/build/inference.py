@@ -49,6 +49,11 @@ RULES = (
 )
 
 
+def written_graphs(base_iri: str) -> frozenset[str]:
+    """The graphs ``materialise`` writes into (N-Quads terms): each rule's, and the one describing them."""
+    return frozenset({f"<{base_iri}graph/inferred>", *(f"<{base_iri}graph/inferred/{r.name}>" for r in RULES)})
+
+
 def materialise(store: ox.Store, base_iri: str, scratch: Path | None = None,
                 progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
     """Apply RULES in order; returns the number of new triples per rule graph. Each rule's triples stream

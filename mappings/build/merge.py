@@ -21,14 +21,14 @@ either way (a store built before this layout has an empty default graph: the uni
 from __future__ import annotations
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 import pyoxigraph as ox
 
 UNMERGE = "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-MERGE_TRIPLES = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({blank}(isBlank(?s) || isBlank(?o))) }}"
+MERGE_TRIPLES = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {graphs} GRAPH ?g {{ ?s ?p ?o }} FILTER({blank}(isBlank(?s) || isBlank(?o))) }}"
 
 
 def holds_merge(store: ox.Store) -> bool:
@@ -46,19 +46,31 @@ def query_options(store: ox.Store) -> dict[str, Any]:
     return {} if holds_merge(store) else {"use_default_graph_as_union": True}
 
 
-def write_merge(store: ox.Store, scratch: Path | None = None) -> int:
-    """Put the merge into the default graph (bulk: for a store nobody reads yet); its triple count. The
-    triples stream through an N-Triples file in ``scratch`` (default: a temporary folder), written and
-    loaded by the engine: through Python objects this took as long as the mapping (27 M quads at N=1,741)."""
+def write_merge(store: ox.Store, scratch: Path | None = None, rows: Path | None = None,
+                covered: Collection[str] = ()) -> int:
+    """Put the merge into the default graph (bulk: for a store nobody reads yet); its triple count.
+
+    ``rows``: an N-Triples file holding every triple of the named graphs ``covered`` (their N-Quads terms),
+    as the build's sink writes it while mapping; it is loaded as it is. The other graphs' triples (the
+    closures, graphs with blank nodes) stream out of the store through an N-Triples file in ``scratch``
+    (default: a temporary folder), written and loaded by the engine: reading all 27 M quads back out at
+    N=1,741 took as long as the mapping did."""
     if scratch is None:
         with tempfile.TemporaryDirectory() as tmp:
-            return write_merge(store, Path(tmp))
+            return write_merge(store, Path(tmp), rows, covered)
+    if rows is not None:
+        store.bulk_load(path=str(rows), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    rest = sorted(str(g) for g in store.named_graphs() if str(g) not in covered)
+    graphs = f"VALUES ?g {{ {' '.join(rest)} }}" if covered else ""
+    if covered and not rest:
+        return default_count(store)
     merged = scratch / "merge.nt"
-    ox.serialize(store.query(MERGE_TRIPLES.format(blank="!")), output=str(merged), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(store.query(MERGE_TRIPLES.format(graphs=graphs, blank="!")), output=str(merged),
+                 format=ox.RdfFormat.N_TRIPLES)
     store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     merged.unlink()
     # Loading renames blank nodes (pyoxigraph has no option not to): the few triples with one go as objects.
-    store.bulk_extend(ox.Quad(*t) for t in store.query(MERGE_TRIPLES.format(blank="")))
+    store.bulk_extend(ox.Quad(*t) for t in store.query(MERGE_TRIPLES.format(graphs=graphs, blank="")))
     return default_count(store)
 
 

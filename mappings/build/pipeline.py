@@ -31,7 +31,7 @@ from mappings.build.statistics import add_statistics, read_report, report_path
 from mappings.config import ProjectConfig
 from mappings.mapping.context import MappingContext
 from mappings.mapping.nquads import NQuadsSink
-from mappings.build.inference import materialise
+from mappings.build.inference import materialise, written_graphs
 from mappings.build.units import Tracker, map_all, split_by_document, track, unit_order
 from mappings.records.schema import RecordError
 from mappings.records.files import load_records
@@ -176,6 +176,7 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         tracker = Tracker([], config.base_iri)
         ctx, n_records = map_to_nquads(config, mapped, tracker)
         origin, manifest = ctx.origin, mapped.with_name("manifest.sqlite")
+        covered = ctx.dataset.merged_graphs() - written_graphs(config.base_iri)  # closures come later
         write_manifest(manifest, tracker, shared, hashes)
         del ctx, tracker  # what mapping held, gone before the store and SHACL take their memory
         progress("loading the store")
@@ -183,15 +184,14 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         progress("validating with SHACL")  # the new store is not served before the switch
         violations = shacl_violations(config, mapped, store, store_dir)
         os.replace(manifest, manifest_path(store_dir))
-    if violations:
-        del store  # closed before its directory goes
-        manifest_path(store_dir).unlink()
-        _reject(store_dir, violations, origin)
-    progress("materialising closures")
-    with mapped_nquads(config) as scratch:
-        report = BuildReport(records=n_records, inferred=close(store, config.base_iri, scratch.parent, progress))
+        if violations:
+            del store  # closed before its directory goes
+            manifest_path(store_dir).unlink()
+            _reject(store_dir, violations, origin)
+        progress("materialising closures")
+        report = BuildReport(records=n_records, inferred=close(store, config.base_iri, mapped.parent, progress))
         progress("merging the graphs into the default graph")
-        report.default_triples = merge.write_merge(store, scratch.parent)
+        report.default_triples = merge.write_merge(store, mapped.parent, merged_rows(mapped), covered)
     add_statistics(report, store, config.base_iri)
     store.flush()
     return store_dir, report
@@ -232,9 +232,15 @@ def mapped_nquads(config: ProjectConfig) -> Iterator[Path]:
 
 
 def map_to_nquads(config: ProjectConfig, mapped: Path, tracker: Tracker | None = None) -> tuple[MappingContext, int]:
-    """Every record mapped and written to ``mapped``; the context keeps the origin of each node."""
-    with mapped.open("w", encoding="utf-8") as out:
-        return map_records(config, NQuadsSink(out), tracker)
+    """Every record mapped and written to ``mapped``, and the merge's rows beside it (``merged_rows``); the
+    context keeps the origin of each node, and its dataset (the sink) the graphs those rows hold."""
+    with mapped.open("w", encoding="utf-8") as out, merged_rows(mapped).open("w", encoding="utf-8") as merged:
+        return map_records(config, NQuadsSink(out, merged), tracker)
+
+
+def merged_rows(mapped: Path) -> Path:
+    """The default graph's rows written beside ``mapped`` (mappings.mapping.nquads.NQuadsSink)."""
+    return mapped.with_name("merged.nt")
 
 
 def load_store(config: ProjectConfig, mapped: Path) -> tuple[ox.Store, Path]:
