@@ -48,8 +48,10 @@ pid_of() {  # our pid file's process, if it is still an oxigraph server
 
 start() {
   if answers; then
-    log "already running on 127.0.0.1:$PORT"
-    return 0
+    # another location's server (say a test session's left running) would be served as this one's
+    if pid_of >/dev/null; then log "already running on 127.0.0.1:$PORT"; return 0; fi
+    log "127.0.0.1:$PORT answers, but not for $LOCATION: stop that server first"
+    return 1
   fi
   if ! pid_of >/dev/null; then
     if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then

@@ -202,8 +202,10 @@ EOF
 
 start() {
   if answers; then
-    log "already running on 127.0.0.1:$HTTP_PORT (home $HOME_DIR)"
-    return 0
+    # another home's instance (say a test session's left running) would be served as this one's
+    if pid_of >/dev/null; then log "already running on 127.0.0.1:$HTTP_PORT (home $HOME_DIR)"; return 0; fi
+    log "127.0.0.1:$HTTP_PORT answers, but not for $HOME_DIR: stop that instance first"
+    return 1
   fi
   if pid_of >/dev/null; then
     log "virtuoso-t of $HOME_DIR is running but not answering yet: waiting for it"
