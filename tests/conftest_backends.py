@@ -47,7 +47,8 @@ def oxigraph_env(tmp_path_factory) -> dict:
     env = {"OXIGRAPH_LOCATION": str(tmp_path_factory.mktemp("oxigraph") / "store"),
            "OXIGRAPH_PORT": str(OX_PORT)}
     done = run_script("oxigraph_server.sh", ["start"], env, 90)
-    if done.returncode:
+    if done.returncode:  # stopped too: one that comes up late would outlive the session on its port
+        run_script("oxigraph_server.sh", ["stop"], env, 60)
         pytest.fail(f"oxigraph server did not start:\n{done.stderr}")
     yield env
     run_script("oxigraph_server.sh", ["stop"], env, 60)
@@ -63,6 +64,7 @@ def virtuoso_env(tmp_path_factory, graph) -> dict:
            "VIRTUOSO_DIRS_ALLOWED": str(graph["dump"].parent.resolve())}
     done = run_script("virtuoso.sh", ["start"], env, 900)  # may include apt-get install
     if done.returncode:
+        run_script("virtuoso.sh", ["stop"], env, 120)
         pytest.fail(f"virtuoso did not start:\n{done.stderr}")
     yield env
     run_script("virtuoso.sh", ["stop"], env, 120)

@@ -201,6 +201,16 @@ def test_stopped_remote_is_unavailable_and_recovers(engines, oxigraph_env):
     assert rows_of(engine.execute("ASK { ?s ?p ?o }", "json").body) == {("boolean", True)}
 
 
+def test_a_server_of_another_location_on_the_port_is_refused_not_adopted(oxigraph_env, tmp_path):
+    """Regression: a server left running by an earlier session (its store folder since deleted) answered
+    on the fixed port, and the next session's start adopted it as its own."""
+    other = {**oxigraph_env, "OXIGRAPH_LOCATION": str(tmp_path / "other" / "store")}
+    done = run_script("oxigraph_server.sh", ["start"], other, 90)
+    assert done.returncode == 1 and f"not for {other['OXIGRAPH_LOCATION']}" in done.stderr
+    assert not (tmp_path / "other").exists()  # nothing started for it
+    assert run_script("oxigraph_server.sh", ["start"], oxigraph_env, 90).returncode == 0  # its own: reported
+
+
 def test_virtuoso_partial_results_on_timeout_are_an_error(virtuoso_load):
     engine = RemoteEngine(f"http://127.0.0.1:{VIRT_HTTP}/sparql", Settings(query_timeout_s=1))
     with pytest.raises(QueryError) as err:
