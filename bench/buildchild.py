@@ -30,6 +30,7 @@ STAGES = {  # progress message → stage that starts with it
     "validating with SHACL": "shacl",
     "materialising closures": "materialise",
     "merging the graphs into the default graph": "merge",
+    "counting the build's figures": "statistics",
     "switching the store in": "switch",
     "writing dumps": "dumps",
     "checkpointing the store": "checkpoint",

@@ -192,6 +192,7 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         report = BuildReport(records=n_records, inferred=close(store, config.base_iri, mapped.parent, progress))
         progress("merging the graphs into the default graph")
         report.default_triples = merge.write_merge(store, mapped.parent, merged_rows(mapped), covered)
+    progress("counting the build's figures")
     add_statistics(report, store, config.base_iri)
     store.flush()
     return store_dir, report
