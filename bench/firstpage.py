@@ -16,6 +16,7 @@ the latest run at each N found in WORK.
 from __future__ import annotations
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -48,8 +49,8 @@ BOUNDS = [  # measured while the queries were rewritten (queries/README.md); kep
     "(kpis-by-status, cq-kpi-status-changes, cq-kpis-behind-expected, cq-kpis-beyond-target, "
     "cq-projects-of-department, cq-budget-execution-rate, link-kpis-behind-schedule, link-evidence), so "
     "their first page costs what the whole answer costs; it grows with N.",
-    "- The machine: 2 CPUs with a load average of 6–9 (other helpers' tests and an N=1,741 build) during "
-    "the run; absolute numbers are upper bounds.",
+    "- The machine: 2 CPUs shared with other work (each run's load average is given with its table); "
+    "absolute numbers are upper bounds.",
 ]
 
 
@@ -116,10 +117,28 @@ def render(result: dict) -> str:
     ])
 
 
-def render_all(work: Path) -> str:
-    """The block: the latest run at each N (``WORK/first-page-n<N>.json``), then what bounds the misses."""
-    runs = sorted((json.loads(p.read_text()) for p in work.glob("first-page-n*.json")), key=lambda r: r["n"])
-    return "\n\n".join([START + "\n" + "\n\n".join(render(r) for r in runs), "\n".join(BOUNDS) + "\n" + END])
+def render_all(work: Path, earlier: dict[int, str] | None = None) -> str:
+    """The block: the latest run at each N (``WORK/first-page-n<N>.json``; ``earlier``: the sections of the
+    sizes this work folder has no run of, as the file had them), then what bounds the misses."""
+    runs = {r["n"]: render(r) for r in (json.loads(p.read_text()) for p in work.glob("first-page-n*.json"))}
+    sections = {**(earlier or {}), **runs}
+    return "\n\n".join([START + "\n" + "\n\n".join(sections[n] for n in sorted(sections)),
+                        "\n".join(BOUNDS) + "\n" + END])
+
+
+SECTION = re.compile(r"^## Named queries at N=([\d,]+): first page", re.MULTILINE)
+
+
+def earlier_sections(md: Path) -> dict[int, str]:
+    """Each size's section in ``md``'s block, so that a run in another work folder does not drop it."""
+    text = md.read_text(encoding="utf-8") if md.exists() else ""
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < 0:
+        return {}
+    block = text[start + len(START):end].split(BOUNDS[0])[0]
+    heads = list(SECTION.finditer(block))
+    return {int(h.group(1).replace(",", "")): block[h.start():nxt.start() if nxt else len(block)].strip()
+            for h, nxt in zip(heads, [*heads[1:], None])}
 
 
 def write_block(md: Path, block: str) -> None:
@@ -170,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     result["loadavg"] = list(LOADAVG)
     (work / f"first-page-n{args.n}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     print(render(result))
-    block = render_all(work)
     if args.write_benchmarks:
+        block = render_all(work, earlier_sections(args.write_benchmarks))
         write_block(args.write_benchmarks, block)
         log(f"wrote the first-page block of {args.write_benchmarks}")
     return 0
