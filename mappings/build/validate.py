@@ -169,9 +169,8 @@ def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode, inverse: 
     """The ontology's triples and every triple of every node within HOPS steps of ``focus`` (in the named
     graphs but ``skip_graphs``), as N-Triples, and the nodes reached. A step goes from a node to the
     objects of its triples and to the subjects of its ``inverse`` triples. The engine writes the
-    triples: reading them as Python objects was most of a part's time."""
-    steps = _STEPS.replace("{inverse}", "".join(
-        f" UNION {{{{ GRAPH ?g {{{{ ?n {p} ?s }}}} }}}}" for p in inverse))
+    triples, and the forward steps are read from what it wrote: a query of its own for them cost more than
+    the description (N=200, a part of 50 k nodes: 4.0 s against 2.9 s)."""
     chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ontology)]
     seen, frontier = set(focus), set(focus)
     for hop in range(HOPS + 1):
@@ -183,8 +182,9 @@ def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode, inverse: 
             chunks.append(store.query(_DESCRIBE.format(values=values, graphs=_graphs_filter(skip_graphs)))
                           .serialize(format=ox.RdfFormat.N_TRIPLES))
             if hop < HOPS:
-                reached.update(row[0] for row in store.query(
-                    steps.format(values=values, graphs=_graphs_filter(skip_graphs))))
+                reached.update(t.object for t in ox.parse(chunks[-1], format=ox.RdfFormat.N_TRIPLES,
+                                                          rename_blank_nodes=False)
+                               if not isinstance(t.object, ox.Literal))
         blank = [n for n in frontier if isinstance(n, ox.BlankNode)]  # no name to put in a query
         if blank:
             quads = [q for n in blank for q in _description(store, n, skip_graphs)]
@@ -192,16 +192,15 @@ def neighbourhood(store: ox.Store, focus: set, ontology: ox.NamedNode, inverse: 
                                        format=ox.RdfFormat.N_TRIPLES))
             if hop < HOPS:
                 reached.update(q.object for q in quads if not isinstance(q.object, ox.Literal))
-                reached.update(q.subject for n in blank for p in inverse for q in store.quads_for_pattern(None, p, n, None)
-                               if q.graph_name not in skip_graphs)
+        if hop < HOPS:  # backwards: a pattern lookup each, half the time of a query over the batch
+            reached.update(q.subject for n in frontier if not isinstance(n, ox.Literal) for p in inverse
+                           for q in store.quads_for_pattern(None, p, n, None) if _seen_by_gate(q, skip_graphs))
         frontier = reached - seen
         seen |= reached
     return b"".join(chunks), seen
 
 
 _DESCRIBE = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {graphs} }}"
-_STEPS = ("SELECT DISTINCT ?n WHERE {{ VALUES ?s {{ {values} }} {{ GRAPH ?g {{ ?s ?p ?n }} FILTER(!isLiteral(?n)) }}"
-          "{inverse} {graphs} }}")
 
 
 def _graphs_filter(skip_graphs: frozenset) -> str:
@@ -243,10 +242,10 @@ def reaching(store: ox.Store, nodes: set, inverse: tuple[ox.NamedNode, ...],
         reached = set()
         for node in frontier:
             reached.update(q.subject for q in store.quads_for_pattern(None, None, node, None)
-                           if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs)
+                           if _seen_by_gate(q, skip_graphs))
             if not isinstance(node, ox.Literal):
                 reached.update(q.object for p in inverse for q in store.quads_for_pattern(node, p, None, None)
-                               if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs)
+                               if _seen_by_gate(q, skip_graphs))
         frontier = reached - seen
         seen |= reached
     return seen
@@ -257,5 +256,9 @@ def _description(store: ox.Store, node, skip_graphs: frozenset) -> list[ox.Quad]
     if isinstance(node, ox.Literal):
         return []
     return [q for q in store.quads_for_pattern(node, None, None, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip_graphs
-            and q.subject not in skip_graphs]
+            if _seen_by_gate(q, skip_graphs) and q.subject not in skip_graphs]
+
+
+def _seen_by_gate(quad: ox.Quad, skip_graphs: frozenset) -> bool:
+    """In a named graph the gate reads: not the merge (the default graph), not a skipped graph."""
+    return not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name not in skip_graphs
