@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Callable
-from mappings.build import merge, pipeline as b
-from mappings.build.inference import written_graphs
+from mappings.build import pipeline as b
 from mappings.records.files import load_yaml
 from mappings.config import ProjectConfig
 
@@ -99,14 +98,14 @@ def query_store(config: ProjectConfig, progress: Callable[[str], None]) -> dict:
     with b.mapped_nquads(config) as mapped:
         progress("reading, verifying and mapping records")
         ctx, n_records = b.map_to_nquads(config, mapped)
-        covered = ctx.dataset.merged_graphs() - written_graphs(config.base_iri)
+        covered = ctx.dataset.merged_graphs()
         del ctx
         progress("loading the store")
         store, store_dir = b.load_store(config, mapped)
         progress("materialising closures")
         b.close(store, config.base_iri, mapped.parent, progress)
         progress("merging the graphs into the default graph")  # as the build: queries read the merge, not the union
-        merge.write_merge(store, mapped.parent, b.merged_rows(mapped), covered)
+        b.write_merge(store, config, mapped, covered)
     triples = len(store)
     del store  # flush and close before the switch
     b.switch(config.store_root, store_dir)

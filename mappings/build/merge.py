@@ -61,9 +61,9 @@ def write_merge(store: ox.Store, scratch: Path | None = None, rows: Path | None 
     if rows is not None:
         store.bulk_load(path=str(rows), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     rest = sorted(str(g) for g in store.named_graphs() if str(g) not in covered)
-    graphs = f"VALUES ?g {{ {' '.join(rest)} }}" if covered else ""
     if covered and not rest:
         return default_count(store)
+    graphs = f"VALUES ?g {{ {' '.join(rest)} }}" if covered else ""  # nothing covered: every graph
     merged = scratch / "merge.nt"
     ox.serialize(store.query(MERGE_TRIPLES.format(graphs=graphs, blank="!")), output=str(merged),
                  format=ox.RdfFormat.N_TRIPLES)

@@ -176,7 +176,7 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         tracker = Tracker([], config.base_iri)
         ctx, n_records = map_to_nquads(config, mapped, tracker)
         origin, manifest = ctx.origin, mapped.with_name("manifest.sqlite")
-        covered = ctx.dataset.merged_graphs() - written_graphs(config.base_iri)  # closures come later
+        covered = ctx.dataset.merged_graphs()
         write_manifest(manifest, tracker, shared, hashes)
         del ctx, tracker  # what mapping held, gone before the store and SHACL take their memory
         progress("loading the store")
@@ -191,7 +191,7 @@ def _full(config: ProjectConfig, progress: Progress) -> tuple[Path, BuildReport]
         progress("materialising closures")
         report = BuildReport(records=n_records, inferred=close(store, config.base_iri, mapped.parent, progress))
         progress("merging the graphs into the default graph")
-        report.default_triples = merge.write_merge(store, mapped.parent, merged_rows(mapped), covered)
+        report.default_triples = write_merge(store, config, mapped, covered)
     progress("counting the build's figures")
     add_statistics(report, store, config.base_iri)
     store.flush()
@@ -232,16 +232,21 @@ def mapped_nquads(config: ProjectConfig) -> Iterator[Path]:
         yield Path(tmp) / "mapped.nq"
 
 
+MERGED_ROWS = "merged.nt"  # beside the mapped N-Quads: the sink's N-Triples rows of the merge
+
+
 def map_to_nquads(config: ProjectConfig, mapped: Path, tracker: Tracker | None = None) -> tuple[MappingContext, int]:
-    """Every record mapped and written to ``mapped``, and the merge's rows beside it (``merged_rows``); the
+    """Every record mapped and written to ``mapped``, and the merge's rows beside it (``write_merge``); the
     context keeps the origin of each node, and its dataset (the sink) the graphs those rows hold."""
-    with mapped.open("w", encoding="utf-8") as out, merged_rows(mapped).open("w", encoding="utf-8") as merged:
+    with mapped.open("w", encoding="utf-8") as out, mapped.with_name(MERGED_ROWS).open("w", encoding="utf-8") as merged:
         return map_records(config, NQuadsSink(out, merged), tracker)
 
 
-def merged_rows(mapped: Path) -> Path:
-    """The default graph's rows written beside ``mapped`` (mappings.mapping.nquads.NQuadsSink)."""
-    return mapped.with_name("merged.nt")
+def write_merge(store: ox.Store, config: ProjectConfig, mapped: Path, sink_graphs: frozenset[str]) -> int:
+    """The merge into the default graph, after the closures: from the rows the sink wrote beside ``mapped``
+    for ``sink_graphs`` (its ``merged_graphs``), less the graphs materialise has written into since."""
+    covered = sink_graphs - written_graphs(config.base_iri)
+    return merge.write_merge(store, mapped.parent, mapped.with_name(MERGED_ROWS), covered)
 
 
 def load_store(config: ProjectConfig, mapped: Path) -> tuple[ox.Store, Path]:
