@@ -58,18 +58,21 @@ def raw_first_page(store: Path, cases: list, repeats: int, budget_s: float) -> d
     """The page's text (LIMIT size+1 appended, as the service runs it) in-process, TSV written."""
     import pyoxigraph as ox
 
+    from kgservice.named_queries.paging import DEFAULT_PAGE_SIZE, Window
     from kgservice.queries.parameters import term
     from mappings.build.merge import query_options
 
     s = ox.Store.read_only(str(store.resolve()))
+    options = query_options(s)  # once: it looks at every named graph (about 130 ms at N=1,741)
     out = {}
     for case in cases:
+        text = Window(1, DEFAULT_PAGE_SIZE).text(case.text)
         subs = {ox.Variable(k): term(v) for k, v in case.terms.items()}
         times: list[float] = []
         started = time.monotonic()
         for i in range(repeats + 2):
             t = time.perf_counter()
-            s.query(case.text, substitutions=subs, **query_options(s)).serialize(
+            s.query(text, substitutions=subs, **options).serialize(
                 format=ox.QueryResultsFormat.TSV)
             if i >= 2:
                 times.append((time.perf_counter() - t) * 1000)

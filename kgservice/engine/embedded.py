@@ -46,6 +46,7 @@ from kgservice.engine.contract import (EngineResult, Limits, QueryEngine, QueryE
 from kgservice.engine.pool import CTX, Pool, readlink
 from kgservice.engine.reader import writer_main
 from kgservice.engine.sparqltext import Scan
+from kgservice.engine.values import bind_values
 
 __all__ = ["Engine", "EngineResult", "QueryError", "get_engine"]
 
@@ -95,6 +96,12 @@ class Engine(Pool):
                  limits: Limits | None) -> tuple[tuple, Limits]:
         scanned, fmt = check_query(query, result_format, self.settings, scanned, substitutions)
         limits = Limits.of(self.settings, limits)
+        if substitutions:
+            # pyoxigraph plans a query before it binds ``substitutions``, so the planner takes a parameter
+            # for a free variable and may start from a pattern over the whole graph. The same terms as
+            # VALUES in the outer and sub-SELECT groups (kgservice.engine.values) tell it they are one
+            # value each; the substitutions still bind them in every group, as before.
+            query = bind_values(query, substitutions, every_group=False)
         # What the reader needs of the scan, as plain values (cheaper to pickle than the Scan): whether the
         # query names its own dataset (the reader reads the FROM clauses then), the form, the prefixes.
         prefixes = scanned.prefixes if fmt.kind == "graph" and scanned.prefixes else None
