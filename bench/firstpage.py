@@ -55,10 +55,10 @@ BOUNDS = [  # measured while the queries were rewritten (queries/README.md); kep
 
 
 def raw_first_page(store: Path, cases: list, repeats: int, budget_s: float) -> dict[str, Any]:
-    """The page's text (LIMIT size+1 appended, as the service runs it) in-process, TSV written."""
+    """The page's text (``cases`` paged: LIMIT size+1 appended, as the service runs it) in-process, TSV written."""
     import pyoxigraph as ox
 
-    from kgservice.named_queries.paging import DEFAULT_PAGE_SIZE, Window
+    from kgservice.engine.values import bind_values
     from kgservice.queries.parameters import term
     from mappings.build.merge import query_options
 
@@ -66,7 +66,7 @@ def raw_first_page(store: Path, cases: list, repeats: int, budget_s: float) -> d
     options = query_options(s)  # once: it looks at every named graph (about 130 ms at N=1,741)
     out = {}
     for case in cases:
-        text = Window(1, DEFAULT_PAGE_SIZE).text(case.text)
+        text = bind_values(case.text, case.terms, every_group=False)  # as the embedded engine sends it
         subs = {ox.Variable(k): term(v) for k, v in case.terms.items()}
         times: list[float] = []
         started = time.monotonic()
