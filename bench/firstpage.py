@@ -34,21 +34,19 @@ START, END = "<!-- first-page:start -->", "<!-- first-page:end -->"
 BOUNDS = [  # measured while the queries were rewritten (queries/README.md); kept with the table
     "What bounds the misses, measured:",
     "",
-    "- **Parameters are planned as free variables.** pyoxigraph 0.5.13 prepares the plan, then binds the "
-    "substitutions, so a parameter's pattern is estimated as unbound: cq-numeric-targets took 14.7 s "
-    "in-process at N=100 with `?plan` substituted and 16 ms with the same IRI written in the text. With a "
-    "large estimate before them, OPTIONALs become hash joins over the whole graph; rewritten queries start "
-    "from a constant-object pattern to keep the estimate small (cq-numeric-targets, cq-target-indicators). "
-    "The same terms bound as VALUES blocks (kgservice.engine.values, as the remote engines send them) are "
-    "no way out: measured in-process at N=100 on 2026-12-03, first page, best of 4, they were slower for "
-    "most parameterised queries (cq-target-indicators 330 → 3,750 ms, cq-relisted-projects 18 → 2,233 ms, "
-    "link-wide-area-bodies 14 → 2,258 ms, link-project-trace 6 → 1,007 ms) and faster for two "
-    "(cq-provenance 1,232 → 262 ms, link-element-sdgs 3.4 → 0.6 ms). What remains is the constant written "
-    "into the query text, which the house rules forbid for request values.",
-    "- **Country-wide answers are computed whole before the first page**: ORDER BY sorts the full answer "
-    "(kpis-by-status, cq-kpi-status-changes, cq-kpis-behind-expected, cq-kpis-beyond-target, "
-    "cq-projects-of-department, cq-budget-execution-rate, link-kpis-behind-schedule, link-evidence), so "
-    "their first page costs what the whole answer costs; it grows with N.",
+    "- **Country-wide answers are computed whole before the first page**: ORDER BY sorts the full answer, "
+    "so the first page costs what the whole answer costs, and it grows with N. The whole answer at N=1,741, "
+    "in-process (the engine alone, 2026-12-04): cq-budget-execution-rate 26,099 rows in 10.0 s, "
+    "cq-projects-of-department 16,551 in 7.8 s, kpis-by-status 14,989 in 2.1 s, link-kpis-behind-schedule "
+    "13,055 in 5.0 s, cq-kpi-status-changes 10,514 in 6.3 s, cq-kpis-behind-expected 7,431 in 4.2 s, "
+    "link-evidence 4,857 in 3.3 s, cq-kpis-beyond-target 4,747 (of 17,386 actual values) in 7.3 s, "
+    "cq-projects-for-kpi 2,669 in 0.6 s (the KPI's label is printed in every municipality).",
+    "- **Country-wide aggregates read every row they count**: link-areas-shared-by-cities counts cities over "
+    "the 571,937 classified elements (22 rows, 3.1 s); link-area-city-counts and link-area-side-by-side read "
+    "the area's 26,204 (public-relations-hearing) and 25,614 (digitalisation) elements.",
+    "- **No text index**: cq-text-mentions tests CONTAINS on every text value of the graph (41 s for one row).",
+    "- Parameters no longer bound the plan: the embedded engine writes them as VALUES for the planner too "
+    "(queries/README.md); cq-provenance went from over 10 s to 1 ms.",
     "- The machine: 2 CPUs shared with other work (each run's load average is given with its table); "
     "absolute numbers are upper bounds.",
 ]
